@@ -69,9 +69,7 @@ def run_doctor() -> DoctorReport:
     report.load_s = time.perf_counter() - start
     encoder = Encoder(model=model, tokenizer=tokenizer)
     langs = list(SANITY_COMPLAINT)
-    vectors = encoder.embed(
-        [SANITY_COMPLAINT[lang] for lang in langs] + [SANITY_OTHER[lang] for lang in langs]
-    )
+    vectors = encoder.embed([SANITY_COMPLAINT[lang] for lang in langs] + [SANITY_OTHER[lang] for lang in langs])
     complaint, other = vectors[: len(langs)], vectors[len(langs) :]
     for i, a in enumerate(langs):
         for j, b in enumerate(langs):

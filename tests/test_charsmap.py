@@ -16,9 +16,7 @@ def _apply(table: dict[int, str], text: str) -> str:
 def test_round_trip_through_tokenizers_precompiled():
     rng = random.Random(0)
     table = {9: " ", 10: " ", 0x00A0: " ", 0xFF21: "A", 0x2460: "1", 0xFB01: "fi", 0x200B: "", 7: ""}
-    pool = [
-        chr(c) for c in (*range(0x20, 0x7F), *range(0x400, 0x450), *range(0x4E00, 0x4E40), 0x1F600, 0x1F9A9)
-    ]
+    pool = [chr(c) for c in (*range(0x20, 0x7F), *range(0x400, 0x450), *range(0x4E00, 0x4E40), 0x1F600, 0x1F9A9)]
     for cp in rng.sample(range(0x3400, 0x9FFF), 3000):
         table[cp] = rng.choice(pool) * rng.randint(0, 2)
     normalizer = normalizers.Precompiled(build_precompiled_charsmap(table))

@@ -7,12 +7,20 @@ from emotext import taxonomy as tx
 
 def test_ids_match_the_shaw_model_exactly():
     assert tx.EMOTIONS_BY_CLUSTER == {
-        "destroying": ("irritated", "hurried", "neglected", "unhappy",
-                       "unsatisfied", "stressed", "disappointed", "frustrated"),
+        "destroying": (
+            "irritated",
+            "hurried",
+            "neglected",
+            "unhappy",
+            "unsatisfied",
+            "stressed",
+            "disappointed",
+            "frustrated",
+        ),
         "attention": ("interested", "energetic", "stimulated", "exploratory", "indulgent"),
         "recommendation": ("trusting", "valued", "cared_for", "focused", "safe"),
         "advocacy": ("happy", "pleased"),
-    }  # fmt: skip
+    }
     assert len(tx.EMOTION_IDS) == 20 and len(set(tx.EMOTION_IDS)) == 20
     assert tx.CLUSTER_IDS == ("destroying", "attention", "recommendation", "advocacy")
 

@@ -1,0 +1,1 @@
+"""Training library behind ``emotext train``: corpus checks, public-data loaders, trainer, calibration."""
