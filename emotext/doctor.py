@@ -38,6 +38,7 @@ class DoctorReport:
     cache_dir: Path
     cache_state_before: str
     materialize_s: float | None = None
+    import_s: float = 0.0
     load_s: float = 0.0
     similarity: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
 
@@ -64,6 +65,11 @@ def run_doctor() -> DoctorReport:
         start = time.perf_counter()
         ensure_encoder()
         report.materialize_s = time.perf_counter() - start
+    start = time.perf_counter()
+    import tokenizers  # noqa: F401  (library import cost is reported apart from the cache load)
+    import transformers  # noqa: F401
+
+    report.import_s = time.perf_counter() - start
     start = time.perf_counter()
     model, tokenizer = load_encoder(ensure_encoder())
     report.load_s = time.perf_counter() - start

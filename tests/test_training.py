@@ -1,0 +1,117 @@
+"""Training paths on a tiny random BERT: masking, both modes, calibration, save -> load round trip."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from transformers import BertConfig, BertModel
+
+from emotext.model import LABELS, ModelFormatError, load_model, save_model
+from emotext.training.data import from_emotions, from_known_labels, stack
+from emotext.training.trainer import TrainConfig, Trainer, masked_bce
+
+TINY_BASE = {"encoder": "tiny-random-bert"}
+SPECIAL = (0, 2, 1)  # cls, sep, pad
+WORDS = {"late": ["neglected"], "rude": ["irritated"], "love": ["happy"], "safe": ["safe"], "curious": ["interested"]}
+
+
+def tiny_encoder(seed: int = 0) -> BertModel:
+    torch.manual_seed(seed)
+    config = BertConfig(
+        vocab_size=300,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=128,
+        pad_token_id=1,
+    )
+    return BertModel(config, add_pooling_layer=False).eval()
+
+
+def token_ids(text: str) -> list[int]:
+    return [3 + sum(map(ord, w)) % 290 for w in text.lower().split()]
+
+
+def dataset(n: int, seed: int) -> list:
+    rng = np.random.default_rng(seed)
+    filler = ["the", "order", "was", "and", "we", "got", "it", "today", "so", "yes"]
+    out = []
+    for _ in range(n):
+        keys = list(rng.choice(list(WORDS), size=rng.integers(0, 3), replace=False))
+        words = list(rng.choice(filler, size=6)) + keys
+        rng.shuffle(words)
+        out.append(from_emotions(" ".join(words), [e for k in keys for e in WORDS[k]], "en"))
+    return out
+
+
+def test_masked_labels_get_no_gradient():
+    logits = torch.zeros((2, len(LABELS)), requires_grad=True)
+    targets = torch.ones((2, len(LABELS)))
+    mask = torch.zeros((2, len(LABELS)))
+    mask[0, 3] = 1
+    loss = masked_bce(logits, targets, mask, torch.ones(len(LABELS)), torch.ones(2))
+    loss.backward()
+    nonzero = torch.nonzero(logits.grad).tolist()
+    assert nonzero == [[0, 3]]
+
+
+def test_known_label_examples_mask_the_rest():
+    ex = from_known_labels("x", {"destroying": 1, "advocacy": 0})
+    assert ex.mask.sum() == 2 and ex.targets[LABELS.index("destroying")] == 1
+
+
+@pytest.mark.parametrize("mode", ["head", "lora"])
+def test_both_modes_learn_and_round_trip(tmp_path, mode):
+    train, dev = dataset(240, 0), dataset(80, 1)
+    config = TrainConfig(
+        mode=mode,
+        epochs=8,
+        batch_size=16,
+        lr=3e-3,
+        head_lr=5e-3,
+        head_epochs=300,
+        max_length=32,
+        lora_r=4,
+        lora_alpha=8,
+        patience=10,
+    )
+    trainer = Trainer(tiny_encoder(), token_ids, SPECIAL, config, TINY_BASE, log=lambda _: None)
+    result = trainer.fit(train, dev)
+    scores = [h["dev_macro_f1"] for h in result.history if "dev_macro_f1" in h]
+    assert max(scores) > 0.5, scores
+    assert set(result.config.thresholds) == set(LABELS)
+    probs = trainer.probabilities(dev)
+
+    save_model(result.model, result.config, tmp_path / "m")
+    assert (tmp_path / "m" / "adapter").is_dir() == (mode == "lora")
+    loaded, cfg = load_model(tmp_path / "m", encoder=tiny_encoder(), expected_base=TINY_BASE)
+    assert cfg.thresholds == result.config.thresholds and cfg.mode == mode
+    from emotext.predict import text_probabilities
+
+    again = text_probabilities(loaded, [e.text for e in dev], token_ids, SPECIAL, config.max_length)
+    assert np.abs(again - probs).max() < 1e-4
+
+
+def test_load_refuses_another_base(tmp_path):
+    trainer = Trainer(
+        tiny_encoder(), token_ids, SPECIAL, TrainConfig(mode="head", head_epochs=10), TINY_BASE, log=lambda _: None
+    )
+    result = trainer.fit(dataset(20, 0), [])
+    save_model(result.model, result.config, tmp_path / "m")
+    with pytest.raises(ModelFormatError, match="trained on base encoder"):
+        load_model(tmp_path / "m", encoder=tiny_encoder(), expected_base={"encoder": "other"})
+    with pytest.raises(ModelFormatError, match="not an emotext model directory"):
+        load_model(tmp_path, encoder=tiny_encoder(), expected_base=TINY_BASE)
+
+
+def test_only_judged_labels_are_recorded_as_trained():
+    examples = [from_known_labels(f"text {i} late", {"destroying": i % 2}) for i in range(20)]
+    trainer = Trainer(
+        tiny_encoder(), token_ids, SPECIAL, TrainConfig(mode="head", head_epochs=10), TINY_BASE, log=lambda _: None
+    )
+    result = trainer.fit(examples, [])
+    assert result.config.trained_labels == ["destroying"]
+    _, mask = stack(examples)
+    assert mask.sum() == 20
