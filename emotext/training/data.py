@@ -48,6 +48,18 @@ def from_known_labels(text: str, labels: dict[str, int], lang: str = "", source:
     return Example(text, targets, mask, lang, source)
 
 
+def from_source_record(record: dict[str, Any]) -> Example:
+    """A public-data record (``sources.load_source``): a judged cluster that is negative makes all of
+    its emotions known negatives too, since a text is in a cluster iff it has one of its emotions."""
+    labels = dict(record["labels"])
+    for cluster in CLUSTER_IDS:
+        if labels.get(cluster) == 0:
+            for emotion in EMOTION_IDS:
+                if cluster_of(emotion) == cluster:
+                    labels.setdefault(emotion, 0)
+    return from_known_labels(record["text"], labels, record["lang"], record["source"])
+
+
 def from_corpus(records: Sequence[dict[str, Any]], split: str | None = None) -> list[Example]:
     return [
         from_emotions(r["text"], r["emotions"], r["lang"], r.get("source", "emotext-team"))
