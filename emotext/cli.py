@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -50,6 +53,129 @@ def doctor() -> None:
     else:
         console.print("[red]The similarity check failed: the encoder does not behave as expected.[/red]")
         raise typer.Exit(code=1)
+
+
+@app.command()
+def train(
+    data: Path = typer.Option(..., "--data", help="labelled table: .csv/.tsv/.jsonl/.parquet/.xlsx"),
+    text_col: str = typer.Option(..., "--text-col"),
+    out: Path = typer.Option(..., "--out", help="directory for the trained model"),
+    labels_col: str | None = typer.Option(None, "--labels-col", help="one column of label names"),
+    label_cols: list[str] | None = typer.Option(None, "--label-cols", help="0/1 column per label (repeat)"),
+    dev: Path | None = typer.Option(None, "--dev", help="dev table (default: 15% split off --data)"),
+    lang_col: str | None = typer.Option(None, "--lang-col"),
+    mode: str = typer.Option("head", "--mode", help="head: frozen encoder, minutes on a CPU; lora: fine-tune"),
+    epochs: int = typer.Option(4, "--epochs"),
+    lora_layers: int = typer.Option(4, "--lora-layers", help="lora: adapt only the top N layers (0 = all)"),
+) -> None:
+    """Train a model on company-labelled data (emotion ids and/or cluster names) and evaluate it."""
+    from .training.company import examples_from_table, log_counts, rare_label_warnings, read_table, split_dev
+    from .training.evaluate import LoadedModel, evaluate
+    from .training.trainer import TrainConfig, Trainer
+
+    try:
+        table = examples_from_table(read_table(data), text_col, labels_col, label_cols, lang_col, data.name)
+        dev_examples = (
+            examples_from_table(read_table(dev), text_col, labels_col, label_cols, lang_col, dev.name).examples
+            if dev
+            else None
+        )
+    except ValueError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=2) from None
+    log_counts(table, console.print)
+    for warning in rare_label_warnings(table.counts, table.judged):
+        console.print(f"[yellow]warning:[/yellow] {warning}")
+    train_examples = table.examples
+    if dev_examples is None:
+        train_examples, dev_examples = split_dev(table.examples)
+        console.print(f"no --dev given: held out {len(dev_examples)} of {len(table.examples)} examples for dev")
+    from .encoder import Encoder
+    from .model import base_identity, save_model
+
+    encoder = Encoder()
+    config = TrainConfig(mode=mode, epochs=epochs, lora_layers=lora_layers)
+    trainer = Trainer(
+        encoder.model,
+        encoder.token_ids,
+        (encoder.cls_id, encoder.sep_id, encoder.pad_id),
+        config,
+        base_identity(),
+        log=console.print,
+    )
+    result = trainer.fit(train_examples, dev_examples)
+    result.config.training["data"] = str(data)
+    save_model(result.model, result.config, out)
+    metrics = evaluate(LoadedModel.load(out), dev_examples)
+    (out / "metrics.json").write_text(json.dumps({"dev": metrics}, indent=2), encoding="utf-8")
+    _print_metrics(metrics, "dev")
+    console.print(f"[green]model saved to {out}[/green]")
+
+
+@app.command("eval")
+def eval_command(
+    model: Path = typer.Option(..., "--model", help="model directory"),
+    data: Path = typer.Option(..., "--data", help="labelled table or our corpus JSONL"),
+    text_col: str = typer.Option("text", "--text-col"),
+    labels_col: str | None = typer.Option(None, "--labels-col"),
+    label_cols: list[str] | None = typer.Option(None, "--label-cols"),
+    lang_col: str | None = typer.Option(None, "--lang-col"),
+    split: str | None = typer.Option(None, "--split", help="corpus JSONL: only this split"),
+    out: Path | None = typer.Option(None, "--out", help="write the full report as JSON"),
+) -> None:
+    """Per-label precision/recall/F1, macro/micro, per language."""
+    from .training.company import examples_from_table, read_table
+    from .training.evaluate import LoadedModel, evaluate
+
+    try:
+        table = read_table(data)
+        if split is not None:
+            table = table[table["split"] == split]
+        if labels_col is None and not label_cols and "emotions" in table.columns:
+            labels_col, lang_col = "emotions", lang_col or "lang"
+        examples = examples_from_table(table, text_col, labels_col, label_cols, lang_col, data.name).examples
+    except ValueError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=2) from None
+    metrics = evaluate(LoadedModel.load(model), examples)
+    _print_metrics(metrics, data.name)
+    if out:
+        out.write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+
+
+@app.command("train-recipe")
+def train_recipe_command(
+    recipe: Path = typer.Argument(..., help="recipe YAML, e.g. training/recipes/default.yaml"),
+    data_root: Path = typer.Option(..., "--data-root", help="folder holding the public data sets"),
+    out: Path = typer.Option(..., "--out"),
+) -> None:
+    """Train from a recipe (our corpus + public train splits): how models/default is built."""
+    from .training.recipe import train_recipe
+
+    train_recipe(recipe, data_root, out, log=console.print)
+    console.print(f"[green]model saved to {out}[/green]")
+
+
+def _print_metrics(metrics: dict, title: str) -> None:
+    table = Table(title=f"Evaluation on {title}")
+    for col in ("slice", "n", "cluster macro-F1", "emotion macro-F1", "no-emotion texts tagged"):
+        table.add_column(col)
+    for name, block in metrics.items():
+        tagged = block["no_emotion_tagged_share"]
+        table.add_row(
+            name,
+            str(block["n"]),
+            f"{block['cluster_macro_f1']:.3f}",
+            f"{block['emotion_macro_f1']:.3f}",
+            "-" if tagged is None else f"{tagged:.1%}",
+        )
+    console.print(table)
+    labels = Table(title="Per label (all)")
+    for col in ("label", "precision", "recall", "F1", "support"):
+        labels.add_column(col)
+    for label, s in metrics["all"]["labels"].items():
+        labels.add_row(label, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", str(s["support"]))
+    console.print(labels)
 
 
 if __name__ == "__main__":

