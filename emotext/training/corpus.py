@@ -379,6 +379,14 @@ def _table(header: list[str], rows: list[list[Any]]) -> str:
     return "\n".join(out)
 
 
+LENGTH_BUCKETS = {"1–7": (1, 7), "8–20": (8, 20), "21–60": (21, 60), "61–150": (61, 150), "151+": (151, 10**9)}
+
+
+def _bucket(record: dict[str, Any]) -> str:
+    words = word_count(record["text"], record["lang"])
+    return next((name for name, (lo, hi) in LENGTH_BUCKETS.items() if lo <= words <= hi), "1–7")
+
+
 def render_stats(result: CheckResult, floors: Floors) -> str:
     records = result.records
     by_lang: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -402,20 +410,21 @@ def render_stats(result: CheckResult, floors: Floors) -> str:
         "## Emotions per language (texts carrying the label)",
         "",
     ]
-    rows = []
-    for emotion in EMOTION_IDS:
-        counts = [sum(emotion in r["emotions"] for r in by_lang[lang]) for lang in langs]
-        rows.append([emotion, *counts, sum(counts)])
-    for cluster in CLUSTER_IDS:
-        counts = [sum(cluster in clusters_of(r["emotions"]) for r in by_lang[lang]) for lang in langs]
-        rows.append([f"**{cluster}** (cluster)", *counts, sum(counts)])
-    rows.append(
-        [
-            "(no emotion)",
-            *[sum(not r["emotions"] for r in by_lang[lang]) for lang in langs],
-            sum(not r["emotions"] for r in records),
+
+    def count_rows(values: Iterable[Any], pred: Any) -> list[list[Any]]:
+        return [
+            [v, *[sum(pred(r, v) for r in by_lang[lang]) for lang in langs], sum(pred(r, v) for r in records)]
+            for v in values
         ]
-    )
+
+    rows = count_rows(EMOTION_IDS, lambda r, e: e in r["emotions"])
+    rows += [
+        [f"**{c}** (cluster)", *row[1:]]
+        for c, row in zip(
+            CLUSTER_IDS, count_rows(CLUSTER_IDS, lambda r, c: c in clusters_of(r["emotions"])), strict=True
+        )
+    ]
+    rows += [["(no emotion)", *count_rows([None], lambda r, _: not r["emotions"])[0][1:]]]
     parts += [_table(["label", *langs, "all"], rows), ""]
 
     def share_row(name: str, pred: Any) -> list[Any]:
@@ -439,66 +448,22 @@ def render_stats(result: CheckResult, floors: Floors) -> str:
         "",
         "## Splits",
         "",
-        _table(
-            ["split", *langs, "all"],
-            [
-                [
-                    s,
-                    *[sum(r["split"] == s for r in by_lang[lang]) for lang in langs],
-                    sum(r["split"] == s for r in records),
-                ]
-                for s in SPLITS
-            ],
-        ),
+        _table(["split", *langs, "all"], count_rows(SPLITS, lambda r, s: r["split"] == s)),
         "",
         "## Channels",
         "",
-        _table(
-            ["channel", *langs, "all"],
-            [
-                [
-                    c,
-                    *[sum(r["channel"] == c for r in by_lang[lang]) for lang in langs],
-                    sum(r["channel"] == c for r in records),
-                ]
-                for c in CHANNELS
-            ],
-        ),
+        _table(["channel", *langs, "all"], count_rows(CHANNELS, lambda r, c: r["channel"] == c)),
         "",
         "## Industries",
         "",
-    ]
-    industries = sorted({r["industry"] for r in records})
-    parts += [
         _table(
             ["industry", *langs, "all"],
-            [
-                [
-                    i,
-                    *[sum(r["industry"] == i for r in by_lang[lang]) for lang in langs],
-                    sum(r["industry"] == i for r in records),
-                ]
-                for i in industries
-            ],
+            count_rows(sorted({r["industry"] for r in records}), lambda r, i: r["industry"] == i),
         ),
         "",
         "## Length (words; Chinese: characters / 1.7)",
         "",
-    ]
-    buckets = [(1, 7), (8, 20), (21, 60), (61, 150), (151, 10**9)]
-    names = ["1–7", "8–20", "21–60", "61–150", "151+"]
-    parts += [
-        _table(
-            ["words", *langs, "all"],
-            [
-                [
-                    name,
-                    *[sum(lo <= word_count(r["text"], r["lang"]) <= hi for r in by_lang[lang]) for lang in langs],
-                    sum(lo <= word_count(r["text"], r["lang"]) <= hi for r in records),
-                ]
-                for name, (lo, hi) in zip(names, buckets, strict=True)
-            ],
-        ),
+        _table(["words", *langs, "all"], count_rows(list(LENGTH_BUCKETS), lambda r, name: _bucket(r) == name)),
         "",
         "## Inter-annotator agreement (blind second pass)",
         "",

@@ -29,6 +29,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..encoder import pad_batch
 from ..model import LABELS, EmotionModel, ModelConfig, add_lora
 from ..predict import text_probabilities
 from .calibration import apply_thresholds, fit_thresholds
@@ -125,13 +126,7 @@ class Trainer:
     def _batch(self, examples: Sequence[Example]) -> tuple[torch.Tensor, torch.Tensor]:
         cls_id, sep_id, pad_id = self.special_ids
         seqs = [[cls_id, *self.token_ids(e.text)[: self.config.max_length - 2], sep_id] for e in examples]
-        width = max(len(s) for s in seqs)
-        ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
-        mask = torch.zeros((len(seqs), width), dtype=torch.long)
-        for i, s in enumerate(seqs):
-            ids[i, : len(s)] = torch.tensor(s, dtype=torch.long)
-            mask[i, : len(s)] = 1
-        return ids, mask
+        return pad_batch(seqs, pad_id)
 
     def probabilities(self, examples: Sequence[Example]) -> np.ndarray:
         self.model.eval()
