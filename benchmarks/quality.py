@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from emotext.model import LABELS
 from emotext.nev import nev_scores
 from emotext.taxonomy import CLUSTER_IDS, EMOTION_IDS
-from emotext.training.calibration import apply_thresholds, fit_thresholds
+from emotext.training.calibration import apply_thresholds, fit_thresholds, limit_neutral_tags
 from emotext.training.corpus import read_corpus
 from emotext.training.data import Example, from_corpus, from_source_record, stack
 from emotext.training.metrics import macro_f1, report
@@ -72,6 +72,15 @@ class LabelwiseLR:
         for j, model in self.models.items():
             out[:, j] = model.predict_proba(x)[:, 1]
         return out
+
+
+def calibrate(probs: np.ndarray, targets: np.ndarray, mask: np.ndarray) -> dict[str, float]:
+    """Exactly the model's calibration (TrainConfig defaults), so the baselines are tuned alike."""
+    from emotext.training.trainer import TrainConfig
+
+    return limit_neutral_tags(
+        fit_thresholds(probs, targets, mask), probs, targets, mask, TrainConfig().max_neutral_tagged
+    )
 
 
 def sample(records: list[dict], n: int, seed: int) -> list[dict]:
@@ -190,7 +199,7 @@ def main() -> None:
     x_train = vec.fit_transform([e.text for e in train])
     tfidf = LabelwiseLR().fit(x_train, train_targets, train_mask)
     probs["tfidf"] = {name: tfidf.predict_proba(vec.transform(texts)) for name, texts in texts_of.items()}
-    thresholds["tfidf"] = fit_thresholds(probs["tfidf"]["dev"], dev_targets, dev_mask)
+    thresholds["tfidf"] = calibrate(probs["tfidf"]["dev"], dev_targets, dev_mask)
     print(f"tfidf done {time.perf_counter() - t0:.0f}s", file=sys.stderr)
 
     # --- baseline 2: frozen e5 + LR
@@ -198,7 +207,7 @@ def main() -> None:
     e_train = encoder.embed([e.text for e in train])
     e5 = LabelwiseLR().fit(e_train, train_targets, train_mask)
     probs["e5-lr"] = {name: e5.predict_proba(encoder.embed(texts)) for name, texts in texts_of.items()}
-    thresholds["e5-lr"] = fit_thresholds(probs["e5-lr"]["dev"], dev_targets, dev_mask)
+    thresholds["e5-lr"] = calibrate(probs["e5-lr"]["dev"], dev_targets, dev_mask)
     print(f"e5-lr done {time.perf_counter() - t0:.0f}s", file=sys.stderr)
 
     results: dict[str, Any] = {

@@ -115,3 +115,27 @@ def test_only_judged_labels_are_recorded_as_trained():
     assert result.config.trained_labels == ["destroying"]
     _, mask = stack(examples)
     assert mask.sum() == 20
+
+
+def test_neutral_tag_limit_raises_thresholds_just_enough():
+    from emotext.training.calibration import fit_thresholds, limit_neutral_tags
+
+    rng = np.random.default_rng(0)
+    n = 400
+    targets = np.zeros((n, len(LABELS)), np.float32)
+    targets[: n // 2, 0] = 1  # half the texts carry emotion 0, the rest carry nothing
+    targets[: n // 2, LABELS.index("destroying")] = 1
+    probs = rng.uniform(0, 0.6, size=(n, len(LABELS))).astype(np.float32)
+    probs[: n // 2, 0] = rng.uniform(0.4, 1.0, size=n // 2)
+    mask = np.ones_like(targets)
+    base = fit_thresholds(probs, targets, mask)
+    neutral = slice(n // 2, n)
+
+    def tagged(th: dict) -> float:
+        cut = np.array([th[label] for label in LABELS])
+        return float((probs[neutral] >= cut).any(axis=1).mean())
+
+    assert tagged(base) > 0.5
+    limited = limit_neutral_tags(base, probs, targets, mask, 0.08)
+    assert tagged(limited) <= 0.08
+    assert all(limited[label] >= base[label] for label in LABELS)

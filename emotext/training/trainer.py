@@ -32,7 +32,7 @@ from torch import nn
 from ..encoder import pad_batch
 from ..model import LABELS, EmotionModel, ModelConfig, add_lora
 from ..predict import text_probabilities
-from .calibration import apply_thresholds, fit_thresholds
+from .calibration import apply_thresholds, fit_thresholds, limit_neutral_tags
 from .data import Example, stack
 from .metrics import macro_f1
 
@@ -52,6 +52,7 @@ class TrainConfig:
     lora_layers: int = 0  # 0: adapters in every layer; N: only the top N layers, lower ones cached once
     max_pos_weight: float = 8.0
     patience: int = 2
+    max_neutral_tagged: float = 0.08  # calibration: share of no-emotion dev texts allowed any tag
     seed: int = 13
     source_weights: dict[str, float] = field(default_factory=dict)
     threads: int | None = None
@@ -160,6 +161,10 @@ class Trainer:
         dev_probs = self.probabilities(dev) if dev else np.zeros((0, len(LABELS)), np.float32)
         dev_targets, dev_mask = stack(dev)
         thresholds = fit_thresholds(dev_probs, dev_targets, dev_mask) if dev else {label: 0.5 for label in LABELS}
+        if dev:
+            thresholds = limit_neutral_tags(
+                thresholds, dev_probs, dev_targets, dev_mask, self.config.max_neutral_tagged
+            )
         trained = [label for j, label in enumerate(LABELS) if mask[:, j].sum() > 0]
         config = ModelConfig(
             mode=self.config.mode,
