@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.emotext-installed
 
-.PHONY: install demo test lint fast-test bench-encoder clean
+.PHONY: install demo test lint fast-test bench-encoder bench-latency bench-batch bench-quality default-model need-data-root clean
 
 $(STAMP): pyproject.toml Makefile
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (the CPU torch 2.13.0 wheel is built for 3.11)"; exit 1; }
@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml Makefile
 
 install: $(STAMP)
 
+# the main job: tag the bundled multilingual ticket export, print the summary
 demo: install
-	$(BIN)/emotext doctor
+	$(BIN)/emotext tag examples/tickets.csv --text-col subject --text-col body --id-col id --out out/tickets.tagged.csv --restart
 
 lint: install
 	$(BIN)/ruff check emotext tests benchmarks
@@ -31,6 +32,23 @@ fast-test: install
 
 bench-encoder: install
 	$(BIN)/python benchmarks/encoder.py
+
+bench-latency: install
+	$(BIN)/python benchmarks/latency.py
+
+bench-batch: install
+	$(BIN)/python benchmarks/batch.py
+
+# The public data sets are not part of the repository: pass their folder, e.g. DATA_ROOT=/data/raw
+need-data-root:
+	@test -n "$(DATA_ROOT)" || { echo "set DATA_ROOT=/path/to/raw (the folder holding goemotions/, cedr/, ...)"; exit 2; }
+
+default-model: install need-data-root
+	$(BIN)/emotext train-recipe training/recipes/default.yaml --data-root $(DATA_ROOT) --out models/default
+
+bench-quality: install need-data-root
+	$(BIN)/python benchmarks/quality.py --model models/default --data-root $(DATA_ROOT)
+	$(BIN)/python -m emotext.training.card models/default --quality benchmarks/results/quality.json
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -154,7 +154,7 @@ def main() -> None:
 
     torch.set_num_threads(2)
     from emotext.encoder import Encoder
-    from emotext.training.evaluate import LoadedModel
+    from emotext.predict import LoadedModel
 
     t0 = time.perf_counter()
     recipe = load_recipe(args.recipe)

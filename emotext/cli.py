@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -69,8 +70,9 @@ def train(
     lora_layers: int = typer.Option(4, "--lora-layers", help="lora: adapt only the top N layers (0 = all)"),
 ) -> None:
     """Train a model on company-labelled data (emotion ids and/or cluster names) and evaluate it."""
+    from .predict import LoadedModel
     from .training.company import examples_from_table, log_counts, rare_label_warnings, read_table, split_dev
-    from .training.evaluate import LoadedModel, evaluate
+    from .training.evaluate import evaluate
     from .training.trainer import TrainConfig, Trainer
 
     try:
@@ -124,8 +126,9 @@ def eval_command(
     out: Path | None = typer.Option(None, "--out", help="write the full report as JSON"),
 ) -> None:
     """Per-label precision/recall/F1, macro/micro, per language."""
+    from .predict import LoadedModel
     from .training.company import examples_from_table, read_table
-    from .training.evaluate import LoadedModel, evaluate
+    from .training.evaluate import evaluate
 
     try:
         table = read_table(data)
@@ -141,6 +144,156 @@ def eval_command(
     _print_metrics(metrics, data.name)
     if out:
         out.write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+
+
+@app.command()
+def analyze(
+    text: str = typer.Argument(..., help="the text to analyse, or - to read one text per line from stdin"),
+    model: Path | None = typer.Option(None, "--model", help="model directory (default: the shipped model)"),
+    language: str | None = typer.Option(None, "--language", "-l", help="skip detection: en, ru, pl, zh, ..."),
+    as_json: bool = typer.Option(False, "--json", help="one JSON object per text (JSON Lines)"),
+    truncate: bool = typer.Option(False, "--truncate", help="analyse the beginning of over-long texts (flagged)"),
+) -> None:
+    """Emotions, clusters, NEV and evidence of a text (or of each stdin line with -)."""
+    import sys
+
+    from .analyze import Analyzer
+
+    texts = [line.rstrip("\r\n") for line in sys.stdin] if text == "-" else [text]
+    results = Analyzer(model).analyze(texts, language=language, errors="flag", truncate=truncate)
+    for source, result in zip(texts, results, strict=True):
+        if as_json:
+            typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        else:
+            _print_analysis(source, result)
+    if any("error" in r.flags for r in results):
+        raise typer.Exit(code=1)
+
+
+def _print_analysis(text: str, result: Any) -> None:
+    from rich.markup import escape
+
+    from .taxonomy import EMOTIONS_BY_CLUSTER
+
+    head = f"language [bold]{result.language}[/bold] · NEV [bold]{result.nev:+.3f}[/bold]"
+    if result.flags:
+        head += f" · flags: {', '.join(result.flags)}"
+    console.print(escape(text if len(text) <= 200 else text[:200] + "…"), style="dim")
+    console.print(head)
+    if result.error:
+        console.print(f"[red]error:[/red] {escape(result.error)}")
+        return
+    table = Table(show_header=True)
+    for col in ("cluster", "score", "emotions (tagged in bold)"):
+        table.add_column(col)
+    for cluster, score in result.clusters.items():
+        tagged = result.emotion_tags
+        emotions = sorted(EMOTIONS_BY_CLUSTER[cluster], key=lambda e: -result.emotions[e])[:3]
+        shown = ", ".join(
+            (f"[bold]{e} {result.emotions[e]:.2f}[/bold]" if e in tagged else f"{e} {result.emotions[e]:.2f}")
+            for e in emotions
+        )
+        mark = "[bold green]✓[/bold green] " if cluster in result.tags else "  "
+        table.add_row(mark + cluster, f"{score:.2f}", shown)
+    console.print(table)
+    for ev in result.evidence:
+        console.print(f"  [bold]{ev.emotion}[/bold] ({ev.score:.2f}) [{ev.start}:{ev.end}] {escape(ev.text)}")
+
+
+@app.command()
+def tag(
+    input_path: Path = typer.Argument(..., help="export to tag: .csv/.tsv, .jsonl, .parquet, .xlsx"),
+    text_col: list[str] = typer.Option(..., "--text-col", help="text column; repeat to join several (subject + body)"),
+    id_col: str | None = typer.Option(None, "--id-col", help="row id column (checked to exist, kept as is)"),
+    lang_col: str | None = typer.Option(None, "--lang-col", help="column with a language code per row"),
+    out: Path | None = typer.Option(None, "--out", help="output file (default: INPUT.emotext.<format>)"),
+    fmt: str | None = typer.Option(None, "--format", help="output format: csv, jsonl, parquet, xlsx"),
+    input_format: str | None = typer.Option(None, "--input-format", help="when the extension does not tell"),
+    encoding: str | None = typer.Option(None, "--encoding", help="CSV encoding (default: detected)"),
+    workers: int = typer.Option(1, "--workers", min=1, help="parallel processes (torch threads are split)"),
+    chunk_rows: int = typer.Option(1000, "--chunk-rows", min=1, help="rows per checkpointed chunk"),
+    model: Path | None = typer.Option(None, "--model", help="model directory (default: the shipped model)"),
+    resume: bool = typer.Option(False, "--resume", help="continue an interrupted run of the same job"),
+    restart: bool = typer.Option(False, "--restart", help="discard an interrupted run and start over"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress output"),
+) -> None:
+    """Tag every row of a ticket/review/chat export; crash-safe (--resume) and in bounded memory."""
+    import sys
+    import time
+
+    from .batch import JobStateError, TagOptions, parts_dir, tag_file
+    from .io import InputError, detect_format
+
+    try:
+        out_fmt = fmt or (detect_format(out) if out else detect_format(input_path, input_format))
+        target = out or input_path.with_name(f"{input_path.stem}.emotext.{out_fmt}")
+    except InputError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=2) from None
+    options = TagOptions(
+        text_cols=list(text_col),
+        id_col=id_col,
+        lang_col=lang_col,
+        model=str(model) if model else None,
+        encoding=encoding,
+        input_format=input_format,
+        chunk_rows=chunk_rows,
+        workers=workers,
+    )
+    err = Console(stderr=True)
+    last = [0.0]
+    started = time.perf_counter()
+
+    def plain(done: int, total: int | None) -> None:
+        now = time.perf_counter()
+        if now - last[0] >= 10 or (total is not None and done >= total):
+            last[0] = now
+            rate = done / max(now - started, 1e-9)
+            of = f"/{total:,}" if total else ""
+            err.print(f"tagged {done:,}{of} rows ({rate:.1f} rows/s)", highlight=False)
+
+    try:
+        if quiet:
+            summary = tag_file(input_path, target, out_fmt, options, resume, restart)
+        elif sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            columns = [TextColumn("tagging"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}")]
+            with Progress(*columns, TimeRemainingColumn(), console=err) as bar:
+                task = bar.add_task("tag", total=None, rate="")
+
+                def fancy(done: int, total: int | None) -> None:
+                    rate = done / max(time.perf_counter() - started, 1e-9)
+                    bar.update(task, completed=done, total=total, rate=f"{rate:.1f} rows/s")
+
+                summary = tag_file(input_path, target, out_fmt, options, resume, restart, fancy, err.print)
+        else:
+            summary = tag_file(input_path, target, out_fmt, options, resume, restart, plain, err.print)
+    except (InputError, JobStateError) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=2) from None
+    except KeyboardInterrupt:
+        err.print(
+            f"\n[yellow]stopped.[/yellow] Finished chunks are kept in {parts_dir(target)}; "
+            "run the same command with --resume to continue."
+        )
+        raise typer.Exit(code=130) from None
+    _print_tag_summary(summary)
+
+
+def _print_tag_summary(summary: Any) -> None:
+    table = Table(title=f"Tagged → {summary.output}", show_header=False)
+    table.add_row("rows", f"{summary.rows:,}")
+    table.add_row("ok / error", f"{summary.ok:,} / {summary.errors:,}")
+    if summary.resumed_rows:
+        table.add_row("resumed (tagged earlier)", f"{summary.resumed_rows:,}")
+    table.add_row("languages", ", ".join(f"{k} {v:,}" for k, v in summary.languages.items()) or "-")
+    table.add_row("NEV overall", "-" if summary.nev_mean is None else f"{summary.nev_mean:+.3f}")
+    table.add_row("elapsed", f"{summary.elapsed_s:.1f} s")
+    table.add_row("rows/s (this run)", f"{summary.rows_per_s:.1f}")
+    console.print(table)
+    for example in summary.error_examples:
+        console.print(f"  [red]error[/red] {example}", highlight=False)
 
 
 @app.command("train-recipe")

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 
 from .encoder import pad_batch
-from .segment import sentences
+from .segment import Sentence, sentences
+
+if TYPE_CHECKING:
+    from .model import EmotionModel, ModelConfig
 
 TokenIds = Callable[[str], list[int]]
 
@@ -30,14 +35,22 @@ class Window:
     ids: list[int]
 
 
-def make_windows(text: str, text_index: int, token_ids: TokenIds, max_content: int, lang: str = "en") -> list[Window]:
+def make_windows(
+    text: str,
+    text_index: int,
+    token_ids: TokenIds,
+    max_content: int,
+    lang: str = "en",
+    sents: Sequence[Sentence] | None = None,
+) -> list[Window]:
+    """Windows of at most ``max_content`` tokens; ``sents`` saves re-segmenting a text already split."""
     ids = token_ids(text)
     if len(ids) <= max_content:
         return [Window(text_index, 0, len(text), ids)]
     windows: list[Window] = []
     current: list[int] = []
     span = [0, 0]
-    for sent in sentences(text, lang):
+    for sent in sents if sents is not None else sentences(text, lang):
         sent_ids = token_ids(sent.text)
         if current and len(current) + len(sent_ids) > max_content:
             windows.append(Window(text_index, span[0], span[1], current))
@@ -91,3 +104,32 @@ def text_probabilities(
     for window, p in zip(windows, probs, strict=True):
         np.maximum(out[window.text_index], p, out=out[window.text_index])
     return out
+
+
+@dataclass
+class LoadedModel:
+    """A model ready for inference together with the tokenisation it was trained with."""
+
+    model: EmotionModel
+    config: ModelConfig
+    token_ids: Any
+    special_ids: tuple[int, int, int]
+
+    @classmethod
+    def load(cls, directory: Path) -> LoadedModel:
+        from .encoder import Encoder
+        from .model import load_model
+
+        encoder = Encoder()
+        model, config = load_model(directory, encoder=encoder.model)
+        return cls(model, config, encoder.token_ids, (encoder.cls_id, encoder.sep_id, encoder.pad_id))
+
+    @property
+    def max_content(self) -> int:
+        return self.config.max_length - 2
+
+    def probabilities(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> np.ndarray:
+        return text_probabilities(self.model, texts, self.token_ids, self.special_ids, self.config.max_length, langs)
+
+    def window_probabilities(self, windows: Sequence[Window]) -> np.ndarray:
+        return window_probabilities(self.model, windows, *self.special_ids)

@@ -5,33 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from transformers import BertConfig, BertModel
 
 from emotext.model import LABELS, ModelFormatError, load_model, save_model
 from emotext.training.data import from_emotions, from_known_labels, stack
 from emotext.training.trainer import TrainConfig, Trainer, masked_bce
-
-TINY_BASE = {"encoder": "tiny-random-bert"}
-SPECIAL = (0, 2, 1)  # cls, sep, pad
-WORDS = {"late": ["neglected"], "rude": ["irritated"], "love": ["happy"], "safe": ["safe"], "curious": ["interested"]}
-
-
-def tiny_encoder(seed: int = 0) -> BertModel:
-    torch.manual_seed(seed)
-    config = BertConfig(
-        vocab_size=300,
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=128,
-        pad_token_id=1,
-    )
-    return BertModel(config, add_pooling_layer=False).eval()
-
-
-def token_ids(text: str) -> list[int]:
-    return [3 + sum(map(ord, w)) % 290 for w in text.lower().split()]
+from tests.tiny import SPECIAL, TINY_BASE, WORDS, tiny_encoder, token_ids
 
 
 def dataset(n: int, seed: int) -> list:
@@ -67,10 +45,10 @@ def test_both_modes_learn_and_round_trip(tmp_path, mode):
     train, dev = dataset(240, 0), dataset(80, 1)
     config = TrainConfig(
         mode=mode,
-        epochs=8,
+        epochs=10,
         batch_size=16,
-        lr=3e-3,
-        head_lr=5e-3,
+        lr=1e-2,
+        head_lr=5e-3 if mode == "head" else 5e-2,  # the LoRA loop gives the head 150 steps, not 300 full passes
         head_epochs=300,
         max_length=32,
         lora_r=4,
