@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from collections import Counter
@@ -147,7 +148,7 @@ def tag_chunk(chunk: Chunk, options: TagOptions) -> pd.DataFrame:
         analyses = analyzer.analyze([t for _, t in items], language=lang, errors="flag")
         for (i, _), a in zip(items, analyses, strict=True):
             if a.error:
-                results[i] = {"status": "error", "error": a.error.replace("item ", "text of item ")}
+                results[i] = {"status": "error", "error": re.sub(r"^item \d+ ", "text ", a.error)}
                 continue
             results[i] = {
                 "language": a.language,

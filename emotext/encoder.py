@@ -382,8 +382,10 @@ def load_encoder(path: Path | None = None) -> tuple[Any, Any]:
     """
     from tokenizers import Tokenizer
     from transformers import BertModel
+    from transformers.utils import logging as hf_logging
 
     path = path or ensure_encoder()
+    hf_logging.disable_progress_bar()  # a "Loading weights" bar on every load is noise in CLIs and services
     model = BertModel.from_pretrained(path, add_pooling_layer=False)
     model.eval()
     tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))

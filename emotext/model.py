@@ -19,6 +19,7 @@ trained on another base, since adapters and heads are meaningless on different w
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,7 +121,9 @@ def add_lora(
         layers_pattern="layer" if layers is not None else None,
         bias="none",
     )
-    return get_peft_model(encoder, config)
+    with warnings.catch_warnings():  # peft calls a transformers API deprecated for v6
+        warnings.simplefilter("ignore", FutureWarning)
+        return get_peft_model(encoder, config)
 
 
 def save_model(model: EmotionModel, config: ModelConfig, directory: Path) -> None:
@@ -173,7 +176,9 @@ def load_model(
         adapter = directory / ADAPTER_DIR
         if not adapter.is_dir():
             raise ModelFormatError(f"{directory}: mode is 'lora' but {ADAPTER_DIR}/ is missing")
-        encoder = PeftModel.from_pretrained(encoder, str(adapter)).merge_and_unload()
+        with warnings.catch_warnings():  # peft calls a transformers API deprecated for v6
+            warnings.simplefilter("ignore", FutureWarning)
+            encoder = PeftModel.from_pretrained(encoder, str(adapter)).merge_and_unload()
     model = EmotionModel(encoder, n_labels=len(config.labels))
     heads_path = directory / HEADS_FILE
     if not heads_path.is_file():
