@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.emotext-installed
 
-.PHONY: install demo test lint fast-test bench-encoder bench-latency bench-batch bench-quality default-model need-data-root clean
+.PHONY: install browser demo test lint fast-test bench-encoder bench-latency bench-batch bench-quality default-model need-data-root clean
 
 $(STAMP): pyproject.toml Makefile
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (the CPU torch 2.13.0 wheel is built for 3.11)"; exit 1; }
@@ -24,7 +24,13 @@ lint: install
 	$(BIN)/ruff format --check emotext tests benchmarks
 	$(BIN)/mypy
 
-test: install lint
+# the report test renders the HTML report in headless Chromium (Debian package `chromium`)
+browser:
+	@command -v chromium >/dev/null || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: install lint browser
 	$(BIN)/python -m pytest -ra
 
 fast-test: install

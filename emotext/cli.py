@@ -296,6 +296,92 @@ def _print_tag_summary(summary: Any) -> None:
         console.print(f"  [red]error[/red] {example}", highlight=False)
 
 
+@app.command()
+def nev(
+    tagged: Path = typer.Argument(..., help="output of `emotext tag` (csv/jsonl/parquet/xlsx)"),
+    by: list[str] | None = typer.Option(None, "--by", help="segment column; repeat for combinations"),
+    time_col: str | None = typer.Option(None, "--time-col", help="date/time column for a trend"),
+    freq: str = typer.Option("W", "--freq", help="trend period: D, W or M"),
+    rating_col: str | None = typer.Option(None, "--rating-col", help="CSAT/NPS/stars column: drivers"),
+    min_n: int = typer.Option(30, "--min-n", help="segments with fewer texts are flagged low_n"),
+    out: Path | None = typer.Option(None, "--out", help="write the table(s): .csv or .json"),
+) -> None:
+    """NEV with 95% bootstrap CIs and cluster shares: overall, by segment, over time; drivers of a rating."""
+    from .nev import drivers, load_tagged, nev_table
+
+    try:
+        frame = load_tagged(tagged)
+        table = nev_table(frame, by=by or (), time_col=time_col, freq=freq, min_n=min_n)
+        driver_table = drivers(frame, rating_col) if rating_col else None
+    except ValueError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=2) from None
+    _print_frame(table, f"NEV ({len(frame):,} tagged texts)")
+    if driver_table is not None:
+        _print_frame(driver_table, f"Drivers of {rating_col} (Spearman)")
+    if out:
+        if out.suffix == ".json":
+            payload = {"nev": json.loads(table.to_json(orient="records", date_format="iso"))}
+            if driver_table is not None:
+                payload["drivers"] = json.loads(driver_table.to_json(orient="records"))
+            out.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+        else:
+            table.to_csv(out, index=False)
+            if driver_table is not None:
+                driver_table.to_csv(out.with_name(out.stem + ".drivers.csv"), index=False)
+        console.print(f"written to {out}")
+
+
+@app.command()
+def report(
+    tagged: Path = typer.Argument(..., help="output of `emotext tag`"),
+    out: Path = typer.Option(Path("emotext-report.html"), "--out"),
+    by: list[str] | None = typer.Option(None, "--by", help="segment column(s)"),
+    time_col: str | None = typer.Option(None, "--time-col"),
+    freq: str = typer.Option("W", "--freq", help="trend period: D, W or M"),
+    rating_col: str | None = typer.Option(None, "--rating-col"),
+    min_n: int = typer.Option(30, "--min-n"),
+    title: str = typer.Option("Customer emotions (emotext)", "--title"),
+) -> None:
+    """A self-contained HTML report: NEV, trend, segments, cluster shares, Emotional Signature, evidence, drivers."""
+    from .nev import load_tagged
+    from .report import ReportOptions, build_report
+
+    options = ReportOptions(by=by or (), time_col=time_col, freq=freq, rating_col=rating_col, min_n=min_n, title=title)
+    try:
+        page = build_report(load_tagged(tagged), options)
+    except ValueError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=2) from None
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(out)
+    console.print(f"report written to {out} ({out.stat().st_size / 1e6:.1f} MB, opens offline)")
+
+
+def _print_frame(frame: Any, title: str) -> None:
+    """Shares as percentages, NEV-like numbers signed; cluster share columns named by their cluster."""
+    table = Table(title=title)
+    for col in frame.columns:
+        name = str(col).removeprefix("share_")[:7] + ("%" if str(col).startswith("share_") else "")
+        table.add_column(name, justify="right" if frame[col].dtype.kind in "fiub" else "left")
+    for row in frame.itertuples(index=False):
+        cells = []
+        for col, v in zip(frame.columns, row, strict=True):
+            if isinstance(v, float) and str(col).startswith("share_"):
+                cells.append(f"{v:.0%}")
+            elif isinstance(v, float):
+                cells.append(f"{v:+.3f}")
+            elif hasattr(v, "strftime"):
+                cells.append(v.strftime("%Y-%m-%d"))
+            else:
+                cells.append("low n" if v is True else "" if v is False else str(v))
+        table.add_row(*cells)
+    # a pipe gets 80 columns from rich; tables of many numbers read better unsquashed
+    wide = console if console.is_terminal else Console(width=max(console.width, 24 + 11 * len(frame.columns)))
+    wide.print(table)
+
+
 @app.command("train-recipe")
 def train_recipe_command(
     recipe: Path = typer.Argument(..., help="recipe YAML, e.g. training/recipes/default.yaml"),
