@@ -70,6 +70,7 @@ class TagOptions:
     chunk_rows: int = 1000
     workers: int = 1
     max_chars: int | None = None
+    backend: str | None = None  # None: the default backend (see analyze.DEFAULT_BACKEND)
 
 
 @dataclass
@@ -96,17 +97,15 @@ _analyzer: Any = None
 _analyzer_key: Any = None
 
 
-def _worker_init(model: str | None, threads: int, max_chars: int | None) -> None:
+def _worker_init(model: str | None, threads: int, max_chars: int | None, backend: str | None = None) -> None:
     """Load the model once per process (and once per in-process job sequence with the same model)."""
-    import torch
-
-    torch.set_num_threads(threads)
     global _analyzer, _analyzer_key
     from .analyze import MAX_CHARS, Analyzer
 
-    key = (model, max_chars)
+    key = (model, max_chars, backend, threads)
     if _analyzer is None or _analyzer_key != key:
-        _analyzer, _analyzer_key = Analyzer(model, max_chars=max_chars or MAX_CHARS), key
+        _analyzer = Analyzer(model, backend=backend, threads=threads, max_chars=max_chars or MAX_CHARS)
+        _analyzer_key = key
 
 
 def joined_text(row: dict[str, Any], text_cols: list[str]) -> tuple[str | None, str | None]:
@@ -273,7 +272,7 @@ def tag_file(
 
     cpus = os.cpu_count() or 1
     if options.workers <= 1:
-        _worker_init(options.model, cpus, options.max_chars)
+        _worker_init(options.model, cpus, options.max_chars, options.backend)
         for chunk in todo():
             finished(chunk.index, tag_chunk(chunk, options))
     else:
@@ -293,7 +292,7 @@ def _run_parallel(
 
     threads = max(1, cpus // options.workers)
     context = multiprocessing.get_context("spawn")  # fork after torch threads exist can deadlock
-    init_args = (options.model, threads, options.max_chars)
+    init_args = (options.model, threads, options.max_chars, options.backend)
     with ProcessPoolExecutor(options.workers, mp_context=context, initializer=_worker_init, initargs=init_args) as pool:
         in_flight: dict[Future[pd.DataFrame], int] = {}
         try:

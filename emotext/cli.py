@@ -152,6 +152,7 @@ def analyze(
     model: Path | None = typer.Option(None, "--model", help="model directory (default: the shipped model)"),
     language: str | None = typer.Option(None, "--language", "-l", help="skip detection: en, ru, pl, zh, ..."),
     as_json: bool = typer.Option(False, "--json", help="one JSON object per text (JSON Lines)"),
+    backend: str | None = typer.Option(None, "--backend", help="onnx (default) or torch"),
     truncate: bool = typer.Option(False, "--truncate", help="analyse the beginning of over-long texts (flagged)"),
 ) -> None:
     """Emotions, clusters, NEV and evidence of a text (or of each stdin line with -)."""
@@ -160,7 +161,7 @@ def analyze(
     from .analyze import Analyzer
 
     texts = [line.rstrip("\r\n") for line in sys.stdin] if text == "-" else [text]
-    results = Analyzer(model).analyze(texts, language=language, errors="flag", truncate=truncate)
+    results = Analyzer(model, backend=backend).analyze(texts, language=language, errors="flag", truncate=truncate)
     for source, result in zip(texts, results, strict=True):
         if as_json:
             typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
@@ -213,6 +214,7 @@ def tag(
     workers: int = typer.Option(1, "--workers", min=1, help="parallel processes (torch threads are split)"),
     chunk_rows: int = typer.Option(1000, "--chunk-rows", min=1, help="rows per checkpointed chunk"),
     model: Path | None = typer.Option(None, "--model", help="model directory (default: the shipped model)"),
+    backend: str | None = typer.Option(None, "--backend", help="onnx (default) or torch"),
     resume: bool = typer.Option(False, "--resume", help="continue an interrupted run of the same job"),
     restart: bool = typer.Option(False, "--restart", help="discard an interrupted run and start over"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress output"),
@@ -239,6 +241,7 @@ def tag(
         input_format=input_format,
         chunk_rows=chunk_rows,
         workers=workers,
+        backend=backend,
     )
     err = Console(stderr=True)
     last = [0.0]

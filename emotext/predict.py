@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
 
 from .encoder import pad_batch
 from .segment import Sentence, sentences
 
 if TYPE_CHECKING:
+    import torch
+
     from .model import EmotionModel, ModelConfig
 
 TokenIds = Callable[[str], list[int]]
@@ -76,6 +77,8 @@ def window_probabilities(
     batch_size: int = 32,
 ) -> np.ndarray:
     """Sigmoid probabilities per window, in the order given."""
+    import torch
+
     n_labels = int(model.head.out_features)  # type: ignore[union-attr,arg-type]
     out = np.zeros((len(windows), n_labels), dtype=np.float32)
     order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))

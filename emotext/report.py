@@ -69,9 +69,7 @@ def build_report(tagged: pd.DataFrame, options: ReportOptions) -> str:
         trend = nev_table(tagged, time_col=options.time_col, freq=options.freq, min_n=options.min_n)
         fig = go.Figure(
             [
-                go.Scatter(
-                    x=trend["period"], y=trend["ci_high"], mode="lines", line={"width": 0}, showlegend=False
-                ),
+                go.Scatter(x=trend["period"], y=trend["ci_high"], mode="lines", line={"width": 0}, showlegend=False),
                 go.Scatter(
                     x=trend["period"],
                     y=trend["ci_low"],
