@@ -31,11 +31,13 @@ if TYPE_CHECKING:
     from .predict import Window
 
 ONNX_FILE = "model.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+EXPORT_VERSION = 2  # part of the fingerprint: a change to what the export writes rebuilds old caches
 OPSET = 17
 
 
 def model_fingerprint(model_dir: Path) -> str:
-    digest = hashlib.sha256(repr(sorted(base_identity().items())).encode())
+    digest = hashlib.sha256(repr((EXPORT_VERSION, sorted(base_identity().items()))).encode())
     for path in sorted(p for p in Path(model_dir).rglob("*") if p.is_file() and p.suffix in {".json", ".safetensors"}):
         digest.update(path.relative_to(model_dir).as_posix().encode())
         digest.update(path.read_bytes())
@@ -73,9 +75,10 @@ def export_onnx(model_dir: Path, out: Path) -> None:
     """Export sigmoid(head(mean-pool(encoder))) with dynamic batch and length."""
     import torch
 
-    from .encoder import load_encoder
+    from .encoder import ensure_encoder, load_encoder
     from .model import load_model
 
+    shutil.copy(ensure_encoder() / TOKENIZER_FILE, out.with_name(TOKENIZER_FILE))  # ready without torch later
     encoder, _ = load_encoder()
     encoder.config._attn_implementation = "eager"  # plain matmul attention exports cleanly
     model, _ = load_model(Path(model_dir), encoder=encoder)
@@ -108,17 +111,46 @@ class OnnxModel:
     """Same interface as ``predict.LoadedModel`` (what ``Analyzer`` uses), on ONNX Runtime."""
 
     def __init__(self, model_dir: Path, threads: int | None = None, home: Path | None = None) -> None:
+        import threading
+
         import onnxruntime as ort
 
         self.config: ModelConfig = read_config(Path(model_dir))
-        tokens = E5Tokenizer.load()
-        self.token_ids = tokens.token_ids
-        self.special_ids = tokens.special_ids
+        path = ensure_onnx(Path(model_dir), home)
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or (os.cpu_count() or 1)
         options.inter_op_num_threads = 1
-        path = ensure_onnx(Path(model_dir), home)
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        # Creating the session (1.5 s) runs in C++ without the GIL: let it overlap with loading the
+        # tokenizer here and spaCy / py3langid on the first call.
+        self._session: Any = None
+        self._session_error: BaseException | None = None
+        self._ready = threading.Event()
+
+        def create() -> None:
+            try:
+                self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+            except BaseException as exc:  # re-raised on first use
+                self._session_error = exc
+            finally:
+                self._ready.set()
+
+        threading.Thread(target=create, name="emotext-onnx-load", daemon=True).start()
+        local_tokenizer = path.with_name(TOKENIZER_FILE)
+        if local_tokenizer.is_file():
+            from tokenizers import Tokenizer
+
+            tokens = E5Tokenizer(Tokenizer.from_file(str(local_tokenizer)))
+        else:
+            tokens = E5Tokenizer.load()
+        self.token_ids = tokens.token_ids
+        self.special_ids = tokens.special_ids
+
+    @property
+    def session(self) -> Any:
+        self._ready.wait()
+        if self._session_error is not None:
+            raise self._session_error
+        return self._session
 
     @property
     def max_content(self) -> int:
