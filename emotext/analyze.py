@@ -277,16 +277,13 @@ class Analyzer:
         import numpy as np
 
         from .nev import nev_scores
-        from .predict import Window, make_windows
+        from .predict import Window, make_windows, max_over_windows
 
         loaded = self.model
         windows: list[Window] = []
         for n, job in enumerate(jobs):
             windows += make_windows(job.clean, n, loaded.token_ids, loaded.max_content, job.language, job.sents)
-        window_probs = loaded.window_probabilities(windows)
-        probs = np.zeros((len(jobs), window_probs.shape[1]), dtype=np.float32)
-        for window, p in zip(windows, window_probs, strict=True):
-            np.maximum(probs[window.text_index], p, out=probs[window.text_index])
+        probs = max_over_windows(windows, loaded.window_probabilities(windows), len(jobs))
         n_emotions = len(EMOTION_IDS)
         emotion_tagged = probs[:, :n_emotions] >= np.array(self._emotion_cut, dtype=np.float32)
         cluster_tagged = probs[:, n_emotions:] >= np.array(self._cluster_cut, dtype=np.float32)

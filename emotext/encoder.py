@@ -23,6 +23,7 @@ import shutil
 import struct
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -392,17 +393,23 @@ def load_encoder(path: Path | None = None) -> tuple[Any, Any]:
     return model, tokenizer
 
 
-def pad_batch(seqs: list[list[int]], pad_id: int) -> tuple[Any, Any]:
-    """Right-pad token id lists into ``(input_ids, attention_mask)`` long tensors."""
-    import torch
-
+def pad_ids(seqs: Sequence[Sequence[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+    """Right-pad token id lists into ``(input_ids, attention_mask)`` int64 arrays."""
     width = max(len(s) for s in seqs)
-    input_ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(seqs), width), dtype=torch.long)
+    input_ids = np.full((len(seqs), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(seqs), width), dtype=np.int64)
     for row, seq in enumerate(seqs):
-        input_ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
+        input_ids[row, : len(seq)] = seq
         mask[row, : len(seq)] = 1
     return input_ids, mask
+
+
+def pad_batch(seqs: Sequence[Sequence[int]], pad_id: int) -> tuple[Any, Any]:
+    """``pad_ids`` as torch long tensors."""
+    import torch
+
+    input_ids, mask = pad_ids(seqs, pad_id)
+    return torch.from_numpy(input_ids), torch.from_numpy(mask)
 
 
 class E5Tokenizer:

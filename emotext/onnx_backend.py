@@ -157,30 +157,15 @@ class OnnxModel:
         return self.config.max_length - 2
 
     def window_probabilities(self, windows: Sequence[Window], batch_size: int = 32) -> np.ndarray:
-        """Length-sorted batches padded to their own longest window; results in the order given."""
-        cls_id, sep_id, pad_id = self.special_ids
+        from .predict import padded_batches
+
         out = np.zeros((len(windows), len(self.config.labels)), dtype=np.float32)
-        order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))
-        for b in range(0, len(order), batch_size):
-            chunk = order[b : b + batch_size]
-            seqs = [[cls_id, *windows[i].ids, sep_id] for i in chunk]
-            width = max(len(s) for s in seqs)
-            ids = np.full((len(seqs), width), pad_id, dtype=np.int64)
-            mask = np.zeros((len(seqs), width), dtype=np.int64)
-            for row, seq in enumerate(seqs):
-                ids[row, : len(seq)] = seq
-                mask[row, : len(seq)] = 1
-            out[chunk] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        for chunk, input_ids, mask in padded_batches(windows, self.special_ids, batch_size):
+            out[chunk] = self.session.run(None, {"input_ids": input_ids, "attention_mask": mask})[0]
         return out
 
     def probabilities(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> np.ndarray:
-        from .predict import make_windows
+        from .predict import max_over_windows, text_windows
 
-        windows: list[Any] = []
-        for i, text in enumerate(texts):
-            windows += make_windows(text, i, self.token_ids, self.max_content, langs[i] if langs else "en")
-        probs = self.window_probabilities(windows)
-        result = np.zeros((len(texts), probs.shape[1]), dtype=np.float32)
-        for window, p in zip(windows, probs, strict=True):
-            np.maximum(result[window.text_index], p, out=result[window.text_index])
-        return result
+        windows = text_windows(texts, self.token_ids, self.max_content, langs)
+        return max_over_windows(windows, self.window_probabilities(windows), len(texts))

@@ -10,14 +10,14 @@ stays small.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .encoder import pad_batch
+from .encoder import pad_ids
 from .segment import Sentence, sentences
 
 if TYPE_CHECKING:
@@ -68,25 +68,49 @@ def make_windows(
     return windows or [Window(text_index, 0, len(text), ids[:max_content])]
 
 
+def padded_batches(
+    windows: Sequence[Window], special_ids: tuple[int, int, int], batch_size: int = 32
+) -> Iterator[tuple[list[int], np.ndarray, np.ndarray]]:
+    """``(window indices, input_ids, attention_mask)`` per batch of similar-length windows.
+
+    Sorting by length keeps padding small; the indices put each result back in input order.
+    """
+    cls_id, sep_id, pad_id = special_ids
+    order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))
+    for b in range(0, len(order), batch_size):
+        chunk = order[b : b + batch_size]
+        input_ids, mask = pad_ids([[cls_id, *windows[i].ids, sep_id] for i in chunk], pad_id)
+        yield chunk, input_ids, mask
+
+
 def window_probabilities(
-    model: torch.nn.Module,
-    windows: Sequence[Window],
-    cls_id: int,
-    sep_id: int,
-    pad_id: int,
-    batch_size: int = 32,
+    model: torch.nn.Module, windows: Sequence[Window], special_ids: tuple[int, int, int], batch_size: int = 32
 ) -> np.ndarray:
     """Sigmoid probabilities per window, in the order given."""
     import torch
 
     n_labels = int(model.head.out_features)  # type: ignore[union-attr,arg-type]
     out = np.zeros((len(windows), n_labels), dtype=np.float32)
-    order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))
     with torch.inference_mode():
-        for b in range(0, len(order), batch_size):
-            chunk = order[b : b + batch_size]
-            input_ids, mask = pad_batch([[cls_id, *windows[i].ids, sep_id] for i in chunk], pad_id)
-            out[chunk] = torch.sigmoid(model(input_ids, mask)).numpy()
+        for chunk, input_ids, mask in padded_batches(windows, special_ids, batch_size):
+            out[chunk] = torch.sigmoid(model(torch.from_numpy(input_ids), torch.from_numpy(mask))).numpy()
+    return out
+
+
+def text_windows(
+    texts: Sequence[str], token_ids: TokenIds, max_content: int, langs: Sequence[str] | None = None
+) -> list[Window]:
+    windows: list[Window] = []
+    for i, text in enumerate(texts):
+        windows += make_windows(text, i, token_ids, max_content, langs[i] if langs else "en")
+    return windows
+
+
+def max_over_windows(windows: Sequence[Window], window_probs: np.ndarray, n_texts: int) -> np.ndarray:
+    """A text's probability for a label is its maximum over the text's windows."""
+    out = np.zeros((n_texts, window_probs.shape[1]), dtype=np.float32)
+    for window, p in zip(windows, window_probs, strict=True):
+        np.maximum(out[window.text_index], p, out=out[window.text_index])
     return out
 
 
@@ -99,14 +123,8 @@ def text_probabilities(
     langs: Sequence[str] | None = None,
     batch_size: int = 32,
 ) -> np.ndarray:
-    windows: list[Window] = []
-    for i, text in enumerate(texts):
-        windows += make_windows(text, i, token_ids, max_length - 2, (langs[i] if langs else "en"))
-    probs = window_probabilities(model, windows, *special_ids, batch_size=batch_size)
-    out = np.zeros((len(texts), probs.shape[1]), dtype=np.float32)
-    for window, p in zip(windows, probs, strict=True):
-        np.maximum(out[window.text_index], p, out=out[window.text_index])
-    return out
+    windows = text_windows(texts, token_ids, max_length - 2, langs)
+    return max_over_windows(windows, window_probabilities(model, windows, special_ids, batch_size), len(texts))
 
 
 @dataclass
@@ -135,4 +153,4 @@ class LoadedModel:
         return text_probabilities(self.model, texts, self.token_ids, self.special_ids, self.config.max_length, langs)
 
     def window_probabilities(self, windows: Sequence[Window]) -> np.ndarray:
-        return window_probabilities(self.model, windows, *self.special_ids)
+        return window_probabilities(self.model, windows, self.special_ids)
