@@ -299,9 +299,9 @@ def _run_parallel(
             for chunk in chunks:
                 in_flight[pool.submit(tag_chunk, chunk, options)] = chunk.index
                 if len(in_flight) >= 2 * options.workers:
-                    _drain(in_flight, finished, FIRST_COMPLETED)
+                    _drain(in_flight, finished)
             while in_flight:
-                _drain(in_flight, finished, FIRST_COMPLETED)
+                _drain(in_flight, finished)
         except BaseException:
             for future in in_flight:
                 future.cancel()
@@ -309,8 +309,8 @@ def _run_parallel(
             raise
 
 
-def _drain(in_flight: dict[Future[pd.DataFrame], int], finished: Callable[[int, pd.DataFrame], None], how: str) -> None:
-    done, _ = wait(list(in_flight), return_when=how)
+def _drain(in_flight: dict[Future[pd.DataFrame], int], finished: Callable[[int, pd.DataFrame], None]) -> None:
+    done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
     for future in done:
         finished(in_flight.pop(future), future.result())
 

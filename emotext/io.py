@@ -102,17 +102,8 @@ def count_rows(path: Path, fmt: str, encoding: str | None = None) -> int | None:
     if fmt == "jsonl":
         with open(path, "rb") as f:
             return sum(1 for line in f if line.strip())
-    if fmt == "csv":
-        with open_csv(path, encoding) as (reader, _):
-            n = 0
-            while True:
-                try:
-                    next(reader)
-                except StopIteration:
-                    return n
-                except csv.Error:
-                    pass
-                n += 1
+    if fmt == "csv":  # the reader itself, so the total matches the rows the job will see
+        return sum(1 for _ in _csv_rows(path, encoding))
     return None
 
 
@@ -263,10 +254,6 @@ def is_missing(value: Any) -> bool:
 
 
 # ---------------------------------------------------------------------------------------- writing
-
-
-def output_format(path: Path, fmt: str | None) -> str:
-    return detect_format(path, fmt)
 
 
 def to_arrow(frame: pd.DataFrame) -> Any:

@@ -37,7 +37,7 @@ def export(n: int, seed: int = 0) -> pd.DataFrame:
     )
 
 
-def tag(tmp_path: Path, source: Path, out: Path, **kw) -> pd.DataFrame:
+def tag(source: Path, out: Path, **kw) -> pd.DataFrame:
     options = TagOptions(text_cols=kw.pop("text_cols", ["body"]), **kw)
     tag_file(source, out, None, options)
     return read_output(out)
@@ -60,7 +60,7 @@ def test_every_format_in_and_out(tmp_path, fmt):
     {"csv": lambda: df.to_csv(source, index=False), "jsonl": lambda: df.to_json(source, orient="records", lines=True),
      "parquet": lambda: df.to_parquet(source), "xlsx": lambda: df.to_excel(source, index=False)}[fmt]()  # fmt: skip
     out = tmp_path / f"out.{fmt}"
-    result = tag(tmp_path, source, out, chunk_rows=5)
+    result = tag(source, out, chunk_rows=5)
     assert result["ticket_id"].astype(str).tolist() == df["ticket_id"].tolist()  # order and every row kept
     assert set(RESULT_COLUMNS) <= set(result.columns) and set(df.columns) <= set(result.columns)
     assert (result["status"] == "ok").all()
@@ -75,7 +75,7 @@ def test_every_format_in_and_out(tmp_path, fmt):
 def test_multi_column_text_offsets_refer_to_the_joined_text(tmp_path):
     df = pd.DataFrame({"subject": ["Refund never came"], "body": ["I am furious, this is the third time I write!"]})
     df.to_csv(tmp_path / "in.csv", index=False)
-    result = tag(tmp_path, tmp_path / "in.csv", tmp_path / "out.parquet", text_cols=["subject", "body"])
+    result = tag(tmp_path / "in.csv", tmp_path / "out.parquet", text_cols=["subject", "body"])
     joined = df.loc[0, "subject"] + "\n\n" + df.loc[0, "body"]
     for ev in json.loads(result.loc[0, "evidence"]):
         assert joined[ev["start"] : ev["end"]] == ev["text"]
@@ -152,6 +152,6 @@ def test_sigkill_then_resume_gives_every_row_once_with_identical_results(tmp_pat
 def test_two_workers_match_one(tmp_path):
     df = export(60, seed=5)
     df.to_parquet(tmp_path / "in.parquet")
-    one = tag(tmp_path, tmp_path / "in.parquet", tmp_path / "one.parquet", chunk_rows=10)
-    two = tag(tmp_path, tmp_path / "in.parquet", tmp_path / "two.parquet", chunk_rows=10, workers=2)
+    one = tag(tmp_path / "in.parquet", tmp_path / "one.parquet", chunk_rows=10)
+    two = tag(tmp_path / "in.parquet", tmp_path / "two.parquet", chunk_rows=10, workers=2)
     pd.testing.assert_frame_equal(one[RESULTS], two[RESULTS], check_exact=False, atol=1e-5)
