@@ -22,6 +22,11 @@ def _f(value: Any) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
+def _head(*columns: str) -> list[str]:
+    """A markdown table's header and separator lines."""
+    return ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+
+
 def render_card(directory: Path, quality: dict[str, Any]) -> str:
     config = read_config(directory)
     training = config.training
@@ -62,9 +67,9 @@ def render_card(directory: Path, quality: dict[str, Any]) -> str:
         "",
         "### Our corpus, test split",
         "",
-        "| language | " + " | ".join(f"{s} cluster F1" for s in systems) + " | emotext emotion F1 | "
-        "emotext no-emotion texts tagged |",
-        "|---|" + "---|" * (len(systems) + 2),
+        *_head(
+            "language", *(f"{s} cluster F1" for s in systems), "emotext emotion F1", "emotext no-emotion texts tagged"
+        ),
     ]
     for lang in LANGS:
         key = f"corpus/test/{lang}"
@@ -77,8 +82,7 @@ def render_card(directory: Path, quality: dict[str, Any]) -> str:
         "",
         "Per cluster (F1):",
         "",
-        "| language | " + " | ".join(CLUSTER_IDS) + " |",
-        "|---|" + "---|" * len(CLUSTER_IDS),
+        *_head("language", *CLUSTER_IDS),
     ]
     for lang in LANGS:
         cf = ours[f"corpus/test/{lang}"]["cluster_f1"]
@@ -87,8 +91,7 @@ def render_card(directory: Path, quality: dict[str, Any]) -> str:
         "",
         "### Public sets mapped to clusters (macro-F1 over the clusters each set judges)",
         "",
-        "| set | n | " + " | ".join(systems) + " |",
-        "|---|---|" + "---|" * len(systems),
+        *_head("set", "n", *systems),
     ]
     for key, block in ours.items():
         if "macro_f1" in block:
@@ -98,8 +101,7 @@ def render_card(directory: Path, quality: dict[str, Any]) -> str:
         "",
         "### MultiEmo polarity (positive vs negative reviews; never trained on)",
         "",
-        "| set | n | " + " | ".join(f"{s} NEV ROC-AUC" for s in systems) + " | emotext sign accuracy |",
-        "|---|---|" + "---|" * (len(systems) + 1),
+        *_head("set", "n", *(f"{s} NEV ROC-AUC" for s in systems), "emotext sign accuracy"),
     ]
     for key, block in ours.items():
         if "roc_auc" in block:
@@ -109,8 +111,7 @@ def render_card(directory: Path, quality: dict[str, Any]) -> str:
         "",
         "### Per emotion, our corpus test split (F1)",
         "",
-        "| emotion | " + " | ".join(LANGS) + " |",
-        "|---|" + "---|" * len(LANGS),
+        *_head("emotion", *LANGS),
     ]
     for emotion in EMOTION_IDS:
         emotion_f1 = [ours[f"corpus/test/{lang}"].get("label_f1", {}).get(emotion) for lang in LANGS]
