@@ -143,7 +143,7 @@ class _Job:
     sents: list[Sentence]
 
 
-BACKENDS = ("onnx", "torch")
+BACKENDS = ("onnx", "onnx-int8", "torch")
 DEFAULT_BACKEND = "onnx"
 """ONNX Runtime (fp32 export of the same weights): same scores as PyTorch to 1e-5, faster, and a
 process needs neither torch nor transformers to start. Override with ``backend=`` or the
@@ -155,10 +155,10 @@ def load_backend(model_dir: Path, backend: str | None = None, threads: int | Non
     import os
 
     chosen = backend or os.environ.get("EMOTEXT_BACKEND") or DEFAULT_BACKEND
-    if chosen == "onnx":
+    if chosen in ("onnx", "onnx-int8"):
         from .onnx_backend import OnnxModel
 
-        return OnnxModel(model_dir, threads=threads)
+        return OnnxModel(model_dir, threads=threads, int8=chosen == "onnx-int8")
     if chosen == "torch":
         import torch
 

@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+BACKEND_HELP = "onnx (default), onnx-int8 (faster, but changes some tags: README, Speed) or torch"
+
 app = typer.Typer(
     help="Shaw customer-experience emotions, clusters and NEV for ru/pl/zh/en customer feedback.",
     no_args_is_help=True,
@@ -152,7 +154,7 @@ def analyze(
     model: Path | None = typer.Option(None, "--model", help="model directory (default: the shipped model)"),
     language: str | None = typer.Option(None, "--language", "-l", help="skip detection: en, ru, pl, zh, ..."),
     as_json: bool = typer.Option(False, "--json", help="one JSON object per text (JSON Lines)"),
-    backend: str | None = typer.Option(None, "--backend", help="onnx (default) or torch"),
+    backend: str | None = typer.Option(None, "--backend", help=BACKEND_HELP),
     truncate: bool = typer.Option(False, "--truncate", help="analyse the beginning of over-long texts (flagged)"),
 ) -> None:
     """Emotions, clusters, NEV and evidence of a text (or of each stdin line with -)."""
@@ -214,7 +216,7 @@ def tag(
     workers: int = typer.Option(1, "--workers", min=1, help="parallel processes (torch threads are split)"),
     chunk_rows: int = typer.Option(1000, "--chunk-rows", min=1, help="rows per checkpointed chunk"),
     model: Path | None = typer.Option(None, "--model", help="model directory (default: the shipped model)"),
-    backend: str | None = typer.Option(None, "--backend", help="onnx (default) or torch"),
+    backend: str | None = typer.Option(None, "--backend", help=BACKEND_HELP),
     resume: bool = typer.Option(False, "--resume", help="continue an interrupted run of the same job"),
     restart: bool = typer.Option(False, "--restart", help="discard an interrupted run and start over"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress output"),

@@ -61,3 +61,20 @@ def test_onnx_inference_imports_neither_torch_nor_transformers():
 def test_unknown_backend_is_a_clear_error():
     with pytest.raises(ValueError, match="backend must be one of"):
         Analyzer(backend="tensorrt")
+
+
+@pytest.mark.slow
+def test_int8_backend_is_a_quantised_graph_close_to_fp32():
+    import onnx
+
+    from emotext.onnx_backend import INT8_FILE, ensure_onnx
+
+    int8 = Analyzer(backend="onnx-int8")
+    path = ensure_onnx(default_model_dir(), int8=True)
+    assert path.name == INT8_FILE
+    assert {"DynamicQuantizeLinear", "MatMulInteger"} & {n.op_type for n in onnx.load(str(path)).graph.node}
+    fp32 = Analyzer(backend="onnx")
+    a = np.array([list(r.emotions.values()) for r in int8.analyze(TEXTS)]).ravel()
+    b = np.array([list(r.emotions.values()) for r in fp32.analyze(TEXTS)]).ravel()
+    assert not np.allclose(a, b, atol=1e-4)  # really another graph
+    assert np.corrcoef(a, b)[0, 1] > 0.9  # ... of the same model
