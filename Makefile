@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.emotext-installed
 
-.PHONY: install browser demo test lint fast-test bench-encoder bench-latency bench-batch bench-quality default-model need-data-root clean
+.PHONY: install browser demo test lint fast-test bench-encoder bench-latency bench-speed bench-batch bench-quality default-model need-data-root clean
 
 $(STAMP): pyproject.toml Makefile
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (the CPU torch 2.13.0 wheel is built for 3.11)"; exit 1; }
@@ -41,6 +41,9 @@ bench-encoder: install
 
 bench-latency: install
 	$(BIN)/python benchmarks/latency.py
+
+bench-speed: install
+	$(BIN)/python benchmarks/speed.py
 
 bench-batch: install
 	$(BIN)/python benchmarks/batch.py

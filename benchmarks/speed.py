@@ -19,7 +19,7 @@ GFLOP/s (useful encoder FLOPs, padding excluded) against this machine's fp32 mat
 peak measured in the same run, and cluster / emotion macro-F1 on our corpus test split.
 
     python benchmarks/speed.py [--n 2000] [--single 200] [--variants naive torch onnx onnx-int8]
-                               [--out benchmarks/results/speed.json]
+                               [--out benchmarks/results/speed.json] [--table]
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def _timed(fn: Any) -> float:
 # ------------------------------------------------------------------------------ one variant
 
 
-def naive_runner(model_dir: Path) -> tuple[Any, list[int]]:
+def naive_runner(model_dir: Path) -> tuple[Any, Any]:
     """The loop a user writes: no sorting, pad to the longest of each batch of 32, truncate."""
     import torch
 
@@ -103,7 +103,7 @@ def naive_runner(model_dir: Path) -> tuple[Any, list[int]]:
     def lengths(texts: list[str]) -> list[int]:
         return [len(s) for s in sequences(texts)]
 
-    return run, lengths  # type: ignore[return-value]
+    return run, lengths
 
 
 def emotext_runner(model_dir: Path, variant: str) -> tuple[Any, Any]:
@@ -184,6 +184,27 @@ def corpus_f1(probs: np.ndarray, thresholds: dict[str, float], examples: list[An
     }
 
 
+def render_table(results: dict[str, Any]) -> str:
+    """The README's table (``--table`` prints it again from a results file without re-running)."""
+    reference = next(iter(results["variants"]))
+    lines = [
+        f"| variant | texts/s | × {reference} | tokens/s | p50 / p95 ms (1 text) | peak RSS | "
+        "cluster tags identical | emotion tags identical | label decisions agree | "
+        "GFLOP/s (share of matmul peak) | corpus cluster / emotion F1 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for variant, r in results["variants"].items():
+        lines.append(
+            f"| {variant} | {r['texts_per_s']:.1f} | {r['speedup_vs_' + reference]:.2f} | {r['tokens_per_s']:,.0f} | "
+            f"{r['single_text_p50_ms']:.0f} / {r['single_text_p95_ms']:.0f} | {r['peak_rss_gb']:.2f} GB | "
+            f"{r['cluster_tags_identical']:.1%} | {r['emotion_tags_identical']:.1%} | "
+            f"{r['label_decisions_agree']:.2%} | {r['gflops_per_s']:.0f} ({r['share_of_matmul_peak']:.0%}) | "
+            f"{r['cluster_macro_f1']:.3f} / {r['emotion_macro_f1']:.3f} |"
+        )
+    lines.append(f"\nfp32 matrix-multiply peak measured in the same run: {results['matmul_peak_gflops']:.0f} GFLOP/s.")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=2000)
@@ -192,6 +213,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=None, help="model directory (default: the shipped model)")
     parser.add_argument("--corpus", type=Path, default=ROOT / "training" / "data")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/speed.json"))
+    parser.add_argument("--table", action="store_true", help="print the markdown table of --out and exit")
     parser.add_argument("--worker", choices=VARIANTS, help=argparse.SUPPRESS)
     parser.add_argument("--scratch", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -199,6 +221,9 @@ def main() -> None:
     from emotext.model_format import default_model_dir, read_config
 
     model_dir = args.model or default_model_dir()
+    if args.table:
+        print(render_table(json.loads(args.out.read_text(encoding="utf-8"))))
+        return
     if args.worker:
         run_variant(args.worker, args.scratch / "texts.json", args.scratch, model_dir, args.single)
         return
@@ -254,6 +279,7 @@ def main() -> None:
         )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(render_table(results))
 
 
 if __name__ == "__main__":

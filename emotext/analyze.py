@@ -145,9 +145,10 @@ class _Job:
 
 BACKENDS = ("onnx", "onnx-int8", "torch")
 DEFAULT_BACKEND = "onnx"
-"""ONNX Runtime (fp32 export of the same weights): same scores as PyTorch to 1e-5, faster, and a
-process needs neither torch nor transformers to start. Override with ``backend=`` or the
-``EMOTEXT_BACKEND`` environment variable."""
+"""ONNX Runtime (fp32 export of the same weights): same scores as PyTorch to 1e-4, faster, and a
+process needs neither torch nor transformers to start. ``"onnx-int8"`` is faster still but
+changes tags (``benchmarks/speed.py``), so it is never the default. Override with ``backend=``
+or the ``EMOTEXT_BACKEND`` environment variable."""
 
 
 def load_backend(model_dir: Path, backend: str | None = None, threads: int | None = None) -> Any:
@@ -174,7 +175,7 @@ class Analyzer:
     """Loads a model once and analyses texts with it; safe to share between threads.
 
     ``model``: a model directory (``emotext train --out``), ``None`` for the shipped default, or
-    an already loaded model object. ``backend``: ``"onnx"`` (default) or ``"torch"``.
+    an already loaded model object. ``backend``: ``"onnx"`` (default), ``"onnx-int8"`` or ``"torch"``.
     """
 
     def __init__(

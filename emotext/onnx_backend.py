@@ -12,8 +12,8 @@ per-tensor 8-bit quantisation: about one text in six gets different cluster tags
 
 Cache: ``EMOTEXT_HOME/onnx/<fingerprint>/model.onnx`` (weights in ``model.onnx.data``) where the
 fingerprint hashes the model directory's files and the base encoder identity, so a retrained or
-replaced model is exported again automatically. Built under a file lock into a temporary directory and renamed, like the
-encoder cache.
+replaced model is exported again automatically. Built under a file lock into a temporary
+directory and renamed, like the encoder cache.
 """
 
 from __future__ import annotations
