@@ -234,6 +234,11 @@ def main() -> None:
     texts = [t for _, t in realistic_texts(args.n, seed=7, min_words=3, max_words=150)]
     corpus = from_corpus(read_corpus(args.corpus), "test")
     thresholds = read_config(model_dir).thresholds
+    from emotext.onnx_backend import ensure_onnx
+
+    for variant in args.variants:  # exports are built here, so a worker's time and RSS are inference only
+        if variant.startswith("onnx"):
+            ensure_onnx(model_dir, int8=variant == "onnx-int8")
     peak = matmul_peak_gflops()
     print(f"fp32 matmul peak ({THREADS} threads): {peak:.1f} GFLOP/s", flush=True)
     results: dict[str, Any] = {

@@ -19,6 +19,8 @@ trained on another base, since adapters and heads are meaningless on different w
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +56,14 @@ __all__ = [
     "read_config",
     "save_model",
 ]
+
+
+@contextmanager
+def _quiet_peft() -> Iterator[None]:
+    """peft calls a transformers API deprecated for v6; its FutureWarning is not the user's concern."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        yield
 
 
 class EmotionModel(nn.Module):
@@ -93,8 +103,7 @@ def add_lora(
         layers_pattern="layer" if layers is not None else None,
         bias="none",
     )
-    with warnings.catch_warnings():  # peft calls a transformers API deprecated for v6
-        warnings.simplefilter("ignore", FutureWarning)
+    with _quiet_peft():
         return get_peft_model(encoder, config)
 
 
@@ -141,8 +150,7 @@ def load_model(
         adapter = directory / ADAPTER_DIR
         if not adapter.is_dir():
             raise ModelFormatError(f"{directory}: mode is 'lora' but {ADAPTER_DIR}/ is missing")
-        with warnings.catch_warnings():  # peft calls a transformers API deprecated for v6
-            warnings.simplefilter("ignore", FutureWarning)
+        with _quiet_peft():
             encoder = PeftModel.from_pretrained(encoder, str(adapter)).merge_and_unload()
     model = EmotionModel(encoder, n_labels=len(config.labels))
     heads_path = directory / HEADS_FILE

@@ -77,6 +77,8 @@ def ensure_onnx(model_dir: Path, home: Path | None = None, int8: bool = False) -
     if not int8:
         return target
     quantised = target.with_name(INT8_FILE)
+    if quantised.is_file():
+        return quantised
     with FileLock(str(target.parent) + ".lock"):
         if not quantised.is_file():
             partial = quantised.with_name(f".{INT8_FILE}.{os.getpid()}")
@@ -205,13 +207,7 @@ class OnnxModel:
                 self._ready.set()
 
         threading.Thread(target=create, name="emotext-onnx-load", daemon=True).start()
-        local_tokenizer = path.with_name(TOKENIZER_FILE)
-        if local_tokenizer.is_file():
-            from tokenizers import Tokenizer
-
-            tokens = E5Tokenizer(Tokenizer.from_file(str(local_tokenizer)))
-        else:
-            tokens = E5Tokenizer.load()
+        tokens = E5Tokenizer.load(path.parent)  # every export carries its tokenizer.json
         self.token_ids = tokens.token_ids
         self.special_ids = tokens.special_ids
 

@@ -87,14 +87,13 @@ def padded_batches(
     """
     cls_id, sep_id, pad_id = special_ids
     order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))
-    chunk: list[int] = []
+    chunks: list[list[int]] = []
     for i in order:
         width = len(windows[i].ids) + 2  # the longest so far, since sorted
-        if chunk and (len(chunk) == batch_size or (len(chunk) + 1) * width > max_tokens):
-            yield chunk, *pad_ids([[cls_id, *windows[j].ids, sep_id] for j in chunk], pad_id)
-            chunk = []
-        chunk.append(i)
-    if chunk:
+        if not chunks or len(chunks[-1]) == batch_size or (len(chunks[-1]) + 1) * width > max_tokens:
+            chunks.append([])
+        chunks[-1].append(i)
+    for chunk in chunks:
         yield chunk, *pad_ids([[cls_id, *windows[j].ids, sep_id] for j in chunk], pad_id)
 
 
