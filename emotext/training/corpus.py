@@ -402,10 +402,12 @@ def render_stats(result: CheckResult, floors: Floors) -> str:
         f"Texts: **{n}** ({', '.join(f'{lang} {len(by_lang[lang])}' for lang in langs)}). "
         f"Checker status: **{'PASS' if result.ok else 'FAIL'}**.",
         "",
-        "Provenance: every text was written for emotext, natively in its language, by two writers per "
-        "language working on different industries (ids `<lang>-a-…` / `<lang>-b-…`), following "
-        "`ANNOTATION.md`; none is a translation and none comes from a public data set. Labels were then "
-        "checked by a blind second pass over a random sample and disagreements resolved by the spec (below).",
+        "Provenance: every text was written for emotext, natively in its language, following "
+        "`ANNOTATION.md`: a first round by two writers per language on different industries (ids "
+        "`<lang>-a-…` / `<lang>-b-…`), a second round by one or two more writers per language over all "
+        "industries (`<lang>-c-…` / `<lang>-d-…`); none is a translation and none comes from a public data "
+        "set. Labels were then checked by a blind second pass over a random sample of each round and "
+        "disagreements resolved by the spec (below). New texts only ever join a split; texts never move.",
         "",
         "## Emotions per language (texts carrying the label)",
         "",
