@@ -2,8 +2,9 @@
 
 Generates an export of ``--rows`` tickets (4 languages, subject + body, 5-200 words, the
 benchmark text generator) as CSV, then runs the real command line once per worker count in a
-fresh process and reports rows/s and the peak RSS of the whole process tree (parent plus
-workers, sampled every 0.2 s with psutil).
+fresh process and reports rows/s and the peak memory of the whole process tree (parent plus
+workers, sampled every 0.2 s with psutil): summed RSS, and summed PSS, which counts pages the
+processes share (the memory-mapped model weights, libraries) once instead of once per process.
 
     python benchmarks/batch.py [--rows 100000] [--workers 1 2] [--out benchmarks/results/batch.json]
 """
@@ -40,24 +41,34 @@ def make_export(path: Path, rows: int) -> None:
 
 
 def run(source: Path, out: Path, workers: int) -> dict[str, float]:
+    """One ``emotext tag`` run; memory of the process tree sampled every 0.2 s."""
     import psutil
 
     command = [sys.executable, "-m", "emotext.cli", "tag", str(source), "--text-col", "subject", "--text-col", "body"]
     command += ["--out", str(out), "--workers", str(workers), "--quiet"]
     start = time.perf_counter()
     proc = psutil.Popen(command, stdout=subprocess.DEVNULL)
-    peak = 0
+    samples: list[tuple[float, int, int]] = []  # (seconds, summed RSS, summed PSS)
     while proc.poll() is None:
         try:
             tree = [proc, *proc.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            memory = [p.memory_full_info() for p in tree if p.is_running()]
+            samples.append((time.perf_counter() - start, sum(m.rss for m in memory), sum(m.pss for m in memory)))
         except psutil.Error:
             pass
         time.sleep(0.2)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"emotext tag failed with exit code {proc.returncode}")
-    return {"elapsed_s": elapsed, "peak_rss_gb": peak / 1e9}
+    first, second = [s for s in samples if s[0] < elapsed / 2], [s for s in samples if s[0] >= elapsed / 2]
+    return {
+        "elapsed_s": elapsed,
+        "peak_rss_gb": max(s[1] for s in samples) / 1e9,
+        "peak_pss_gb": max(s[2] for s in samples) / 1e9,
+        # flat memory: the second half of the job (more rows read, more parts written) peaks no higher
+        "peak_rss_first_half_gb": max((s[1] for s in first), default=0) / 1e9,
+        "peak_rss_second_half_gb": max((s[1] for s in second), default=0) / 1e9,
+    }
 
 
 def main() -> None:
@@ -75,7 +86,11 @@ def main() -> None:
             r = run(source, Path(tmp) / f"tagged-{workers}.parquet", workers)
             r["rows_per_s"] = args.rows / r["elapsed_s"]
             results[f"workers_{workers}"] = r
-            print(f"{workers} worker(s): {r['rows_per_s']:.1f} rows/s, peak RSS {r['peak_rss_gb']:.2f} GB", flush=True)
+            print(
+                f"{workers} worker(s): {r['rows_per_s']:.1f} rows/s, peak RSS {r['peak_rss_gb']:.2f} GB, "
+                f"peak PSS {r['peak_pss_gb']:.2f} GB",
+                flush=True,
+            )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(results, indent=2))

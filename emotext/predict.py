@@ -141,6 +141,13 @@ def text_probabilities(
     return max_over_windows(windows, window_probabilities(model, windows, special_ids, batch_size), len(texts))
 
 
+def backend_probabilities(backend: Any, texts: Sequence[str], langs: Sequence[str] | None = None) -> np.ndarray:
+    """Per-text probabilities from any loaded backend (``LoadedModel``, ``OnnxModel``): they share
+    ``token_ids``, ``max_content`` and ``window_probabilities`` and differ only in what runs a window."""
+    windows = text_windows(texts, backend.token_ids, backend.max_content, langs)
+    return max_over_windows(windows, backend.window_probabilities(windows), len(texts))
+
+
 @dataclass
 class LoadedModel:
     """A model ready for inference together with the tokenisation it was trained with."""
@@ -164,7 +171,7 @@ class LoadedModel:
         return self.config.max_length - 2
 
     def probabilities(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> np.ndarray:
-        return text_probabilities(self.model, texts, self.token_ids, self.special_ids, self.config.max_length, langs)
+        return backend_probabilities(self, texts, langs)
 
     def window_probabilities(self, windows: Sequence[Window]) -> np.ndarray:
         return window_probabilities(self.model, windows, self.special_ids)
