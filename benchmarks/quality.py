@@ -140,6 +140,46 @@ def polarity_scores(probs: np.ndarray, polarity: np.ndarray) -> dict[str, float]
     }
 
 
+SYSTEMS = ("emotext", "tfidf", "e5-lr")
+Scores = dict[str, dict[str, np.ndarray]]
+
+
+def tfidf_baseline(
+    train: list[Example],
+    texts_of: dict[str, list[str]],
+    dev_targets: np.ndarray,
+    dev_mask: np.ndarray,
+    probs: Scores,
+    thresholds: dict[str, dict[str, float]],
+) -> None:
+    """Baseline 1: TF-IDF over character 1-4-grams + one logistic regression per label."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    train_targets, train_mask = stack(train)
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), min_df=2, sublinear_tf=True, max_features=300_000)
+    tfidf = LabelwiseLR().fit(vec.fit_transform([e.text for e in train]), train_targets, train_mask)
+    probs["tfidf"] = {name: tfidf.predict_proba(vec.transform(texts)) for name, texts in texts_of.items()}
+    thresholds["tfidf"] = calibrate(probs["tfidf"]["dev"], dev_targets, dev_mask)
+
+
+def e5_baseline(
+    train: list[Example],
+    texts_of: dict[str, list[str]],
+    dev_targets: np.ndarray,
+    dev_mask: np.ndarray,
+    probs: Scores,
+    thresholds: dict[str, dict[str, float]],
+) -> None:
+    """Baseline 2: the frozen e5 embedding + one logistic regression per label."""
+    from emotext.encoder import Encoder
+
+    train_targets, train_mask = stack(train)
+    encoder = Encoder()  # a fresh, unadapted encoder (LoadedModel merged LoRA into its own copy)
+    e5 = LabelwiseLR().fit(encoder.embed([e.text for e in train]), train_targets, train_mask)
+    probs["e5-lr"] = {name: e5.predict_proba(encoder.embed(texts)) for name, texts in texts_of.items()}
+    thresholds["e5-lr"] = calibrate(probs["e5-lr"]["dev"], dev_targets, dev_mask)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=Path("models/default"))
@@ -148,12 +188,18 @@ def main() -> None:
     parser.add_argument("--max-per-set", type=int, default=400)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "quality.json")
+    parser.add_argument(
+        "--systems",
+        nargs="+",
+        choices=SYSTEMS,
+        default=list(SYSTEMS),
+        help="a subset, e.g. `--systems emotext` to compare models without refitting the baselines (12 of 17 min)",
+    )
     args = parser.parse_args()
 
     import torch
 
     torch.set_num_threads(2)
-    from emotext.encoder import Encoder
     from emotext.predict import LoadedModel
 
     t0 = time.perf_counter()
@@ -180,35 +226,23 @@ def main() -> None:
 
     probs: dict[str, dict[str, np.ndarray]] = {}
     thresholds: dict[str, dict[str, float]] = {}
-    train_targets, train_mask = stack(train)
     dev_targets, dev_mask = stack(dev)
 
-    # --- our model
-    loaded = LoadedModel.load(args.model)
-    probs["emotext"] = {
-        name: loaded.probabilities(texts, dev_langs if name == "dev" else [lang_of[name]] * len(texts))
-        for name, texts in texts_of.items()
-    }
-    thresholds["emotext"] = loaded.config.thresholds
-    print(f"emotext done {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+    if "emotext" in args.systems:
+        loaded = LoadedModel.load(args.model)
+        probs["emotext"] = {
+            name: loaded.probabilities(texts, dev_langs if name == "dev" else [lang_of[name]] * len(texts))
+            for name, texts in texts_of.items()
+        }
+        thresholds["emotext"] = loaded.config.thresholds
+        print(f"emotext done {time.perf_counter() - t0:.0f}s", file=sys.stderr)
 
-    # --- baseline 1: TF-IDF char 1-4 + LR
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), min_df=2, sublinear_tf=True, max_features=300_000)
-    x_train = vec.fit_transform([e.text for e in train])
-    tfidf = LabelwiseLR().fit(x_train, train_targets, train_mask)
-    probs["tfidf"] = {name: tfidf.predict_proba(vec.transform(texts)) for name, texts in texts_of.items()}
-    thresholds["tfidf"] = calibrate(probs["tfidf"]["dev"], dev_targets, dev_mask)
-    print(f"tfidf done {time.perf_counter() - t0:.0f}s", file=sys.stderr)
-
-    # --- baseline 2: frozen e5 + LR
-    encoder = Encoder()  # a fresh, unadapted encoder (LoadedModel merged LoRA into its own copy)
-    e_train = encoder.embed([e.text for e in train])
-    e5 = LabelwiseLR().fit(e_train, train_targets, train_mask)
-    probs["e5-lr"] = {name: e5.predict_proba(encoder.embed(texts)) for name, texts in texts_of.items()}
-    thresholds["e5-lr"] = calibrate(probs["e5-lr"]["dev"], dev_targets, dev_mask)
-    print(f"e5-lr done {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+    if "tfidf" in args.systems:
+        tfidf_baseline(train, texts_of, dev_targets, dev_mask, probs, thresholds)
+        print(f"tfidf done {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+    if "e5-lr" in args.systems:
+        e5_baseline(train, texts_of, dev_targets, dev_mask, probs, thresholds)
+        print(f"e5-lr done {time.perf_counter() - t0:.0f}s", file=sys.stderr)
 
     results: dict[str, Any] = {
         "model": str(args.model),
