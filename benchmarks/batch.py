@@ -63,8 +63,8 @@ def run(source: Path, out: Path, workers: int) -> dict[str, float]:
     first, second = [s for s in samples if s[0] < elapsed / 2], [s for s in samples if s[0] >= elapsed / 2]
     return {
         "elapsed_s": elapsed,
-        "peak_rss_gb": max(s[1] for s in samples) / 1e9,
-        "peak_pss_gb": max(s[2] for s in samples) / 1e9,
+        "peak_rss_gb": max((s[1] for s in samples), default=0) / 1e9,
+        "peak_pss_gb": max((s[2] for s in samples), default=0) / 1e9,
         # flat memory: the second half of the job (more rows read, more parts written) peaks no higher
         "peak_rss_first_half_gb": max((s[1] for s in first), default=0) / 1e9,
         "peak_rss_second_half_gb": max((s[1] for s in second), default=0) / 1e9,

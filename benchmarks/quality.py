@@ -27,6 +27,7 @@ import json
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -142,43 +143,22 @@ def polarity_scores(probs: np.ndarray, polarity: np.ndarray) -> dict[str, float]
 
 
 SYSTEMS = ("emotext", "tfidf", "e5-lr")
-Scores = dict[str, dict[str, np.ndarray]]
 
 
-def tfidf_baseline(
+def fit_baseline(
+    x_train: Any,
+    features: Callable[[list[str]], Any],
     train: list[Example],
     texts_of: dict[str, list[str]],
     dev_targets: np.ndarray,
     dev_mask: np.ndarray,
-    probs: Scores,
-    thresholds: dict[str, dict[str, float]],
-) -> None:
-    """Baseline 1: TF-IDF over character 1-4-grams + one logistic regression per label."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
+) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """One logistic regression per label on ``x_train``; probabilities for every evaluated set and
+    thresholds calibrated on dev exactly like the model's."""
     train_targets, train_mask = stack(train)
-    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), min_df=2, sublinear_tf=True, max_features=300_000)
-    tfidf = LabelwiseLR().fit(vec.fit_transform([e.text for e in train]), train_targets, train_mask)
-    probs["tfidf"] = {name: tfidf.predict_proba(vec.transform(texts)) for name, texts in texts_of.items()}
-    thresholds["tfidf"] = calibrate(probs["tfidf"]["dev"], dev_targets, dev_mask)
-
-
-def e5_baseline(
-    train: list[Example],
-    texts_of: dict[str, list[str]],
-    dev_targets: np.ndarray,
-    dev_mask: np.ndarray,
-    probs: Scores,
-    thresholds: dict[str, dict[str, float]],
-) -> None:
-    """Baseline 2: the frozen e5 embedding + one logistic regression per label."""
-    from emotext.encoder import Encoder
-
-    train_targets, train_mask = stack(train)
-    encoder = Encoder()  # a fresh, unadapted encoder (LoadedModel merged LoRA into its own copy)
-    e5 = LabelwiseLR().fit(encoder.embed([e.text for e in train]), train_targets, train_mask)
-    probs["e5-lr"] = {name: e5.predict_proba(encoder.embed(texts)) for name, texts in texts_of.items()}
-    thresholds["e5-lr"] = calibrate(probs["e5-lr"]["dev"], dev_targets, dev_mask)
+    lr = LabelwiseLR().fit(x_train, train_targets, train_mask)
+    probs = {name: lr.predict_proba(features(texts)) for name, texts in texts_of.items()}
+    return probs, calibrate(probs["dev"], dev_targets, dev_mask)
 
 
 def main() -> None:
@@ -238,11 +218,24 @@ def main() -> None:
         thresholds["emotext"] = loaded.config.thresholds
         print(f"emotext done {time.perf_counter() - t0:.0f}s", file=sys.stderr)
 
-    if "tfidf" in args.systems:
-        tfidf_baseline(train, texts_of, dev_targets, dev_mask, probs, thresholds)
+    train_texts = [e.text for e in train]
+    if "tfidf" in args.systems:  # baseline 1: TF-IDF over character 1-4-grams + LR per label
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), min_df=2, sublinear_tf=True, max_features=300_000)
+        x_train = vec.fit_transform(train_texts)
+        probs["tfidf"], thresholds["tfidf"] = fit_baseline(
+            x_train, vec.transform, train, texts_of, dev_targets, dev_mask
+        )
         print(f"tfidf done {time.perf_counter() - t0:.0f}s", file=sys.stderr)
-    if "e5-lr" in args.systems:
-        e5_baseline(train, texts_of, dev_targets, dev_mask, probs, thresholds)
+    if "e5-lr" in args.systems:  # baseline 2: the frozen e5 embedding + LR per label
+        from emotext.encoder import Encoder
+
+        encoder = Encoder()  # a fresh, unadapted encoder (LoadedModel merged LoRA into its own copy)
+        x_train = encoder.embed(train_texts)
+        probs["e5-lr"], thresholds["e5-lr"] = fit_baseline(
+            x_train, encoder.embed, train, texts_of, dev_targets, dev_mask
+        )
         print(f"e5-lr done {time.perf_counter() - t0:.0f}s", file=sys.stderr)
 
     results: dict[str, Any] = {

@@ -193,7 +193,7 @@ class OnnxModel:
         options.intra_op_num_threads = threads or (os.cpu_count() or 1)
         options.inter_op_num_threads = 1
         # ONNX Runtime's CPU arena keeps the largest activation buffers it ever needed for the rest
-        # of the process: one long batch would pin ~150 MB per worker for good. Without it,
+        # of the process: ~180 MB per process after a batch job's first chunk. Without it,
         # buffers go back to the allocator after each run, at no measurable speed cost here
         # (benchmarks/batch.py).
         options.enable_cpu_mem_arena = False

@@ -70,8 +70,8 @@ def make_windows(
 
 MAX_BATCH_TOKENS = 4096
 """Padded tokens per forward pass. Long windows come in smaller batches: a batch of 32 full
-512-token windows is no faster per token than 8, and its attention buffers (which ONNX Runtime's
-arena keeps for the rest of the process) cost 0.6 GB more peak memory."""
+512-token windows is no faster per token than 8, and its attention buffers cost 0.6 GB more peak
+memory."""
 
 
 def padded_batches(
@@ -128,6 +128,20 @@ def max_over_windows(windows: Sequence[Window], window_probs: np.ndarray, n_text
     return out
 
 
+def windowed_probabilities(
+    texts: Sequence[str],
+    token_ids: TokenIds,
+    max_content: int,
+    score_windows: Callable[[Sequence[Window]], np.ndarray],
+    langs: Sequence[str] | None = None,
+) -> np.ndarray:
+    """Per-text probabilities: each text cut into windows, ``score_windows`` run on all of them,
+    each label's maximum taken per text. Training (a bare torch model) and both inference backends
+    differ only in ``score_windows``."""
+    windows = text_windows(texts, token_ids, max_content, langs)
+    return max_over_windows(windows, score_windows(windows), len(texts))
+
+
 def text_probabilities(
     model: torch.nn.Module,
     texts: Sequence[str],
@@ -137,15 +151,15 @@ def text_probabilities(
     langs: Sequence[str] | None = None,
     batch_size: int = 32,
 ) -> np.ndarray:
-    windows = text_windows(texts, token_ids, max_length - 2, langs)
-    return max_over_windows(windows, window_probabilities(model, windows, special_ids, batch_size), len(texts))
+    def score(windows: Sequence[Window]) -> np.ndarray:
+        return window_probabilities(model, windows, special_ids, batch_size)
+
+    return windowed_probabilities(texts, token_ids, max_length - 2, score, langs)
 
 
 def backend_probabilities(backend: Any, texts: Sequence[str], langs: Sequence[str] | None = None) -> np.ndarray:
-    """Per-text probabilities from any loaded backend (``LoadedModel``, ``OnnxModel``): they share
-    ``token_ids``, ``max_content`` and ``window_probabilities`` and differ only in what runs a window."""
-    windows = text_windows(texts, backend.token_ids, backend.max_content, langs)
-    return max_over_windows(windows, backend.window_probabilities(windows), len(texts))
+    """Per-text probabilities from a loaded backend (``LoadedModel``, ``OnnxModel``)."""
+    return windowed_probabilities(texts, backend.token_ids, backend.max_content, backend.window_probabilities, langs)
 
 
 @dataclass
