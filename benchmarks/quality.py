@@ -37,8 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from emotext.model import LABELS
 from emotext.nev import nev_scores
+from emotext.tags import apply_thresholds
 from emotext.taxonomy import CLUSTER_IDS, EMOTION_IDS
-from emotext.training.calibration import apply_thresholds, fit_thresholds, limit_neutral_tags
+from emotext.training.calibration import fit_thresholds, limit_neutral_tags
 from emotext.training.corpus import read_corpus
 from emotext.training.data import Example, from_corpus, from_source_record, stack
 from emotext.training.metrics import macro_f1, report

@@ -159,20 +159,16 @@ def run_variant(variant: str, texts_file: Path, out_dir: Path, model_dir: Path, 
 
 def tag_sets(probs: np.ndarray, thresholds: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
     """Emotion tags and cluster tags as ``analyze()`` forms them (an emotion implies its cluster)."""
-    from emotext.taxonomy import CLUSTER_IDS, EMOTION_IDS, cluster_of
+    from emotext.tags import apply_thresholds
+    from emotext.taxonomy import EMOTION_IDS
 
-    emotion_cut = np.array([thresholds.get(e, 0.5) for e in EMOTION_IDS], np.float32)
-    cluster_cut = np.array([thresholds.get(c, 0.5) for c in CLUSTER_IDS], np.float32)
-    emotions = probs[:, : len(EMOTION_IDS)] >= emotion_cut
-    clusters = probs[:, len(EMOTION_IDS) :] >= cluster_cut
-    for j, emotion in enumerate(EMOTION_IDS):
-        clusters[:, CLUSTER_IDS.index(cluster_of(emotion))] |= emotions[:, j]
-    return emotions, clusters
+    tags = apply_thresholds(probs, thresholds).astype(bool)
+    return tags[:, : len(EMOTION_IDS)], tags[:, len(EMOTION_IDS) :]
 
 
 def corpus_f1(probs: np.ndarray, thresholds: dict[str, float], examples: list[Any]) -> dict[str, float]:
+    from emotext.tags import apply_thresholds
     from emotext.taxonomy import CLUSTER_IDS, EMOTION_IDS
-    from emotext.training.calibration import apply_thresholds
     from emotext.training.data import stack
     from emotext.training.metrics import macro_f1
 

@@ -194,9 +194,8 @@ class Analyzer:
 
             self.model = load_backend(Path(model) if model is not None else default_model_dir(), backend, threads)
         self.max_chars = max_chars
-        thresholds = self.model.config.thresholds
-        self._emotion_cut = [thresholds.get(e, 0.5) for e in EMOTION_IDS]
-        self._cluster_cut = [thresholds.get(c, 0.5) for c in CLUSTER_IDS]
+        self._thresholds = self.model.config.thresholds
+        self._emotion_cut = [self._thresholds.get(e, 0.5) for e in EMOTION_IDS]
 
     @overload
     def analyze(
@@ -275,10 +274,10 @@ class Analyzer:
     def _run(self, jobs: list[_Job]) -> list[Analysis]:
         if not jobs:
             return []
-        import numpy as np
 
         from .nev import nev_scores
         from .predict import Window, make_windows, max_over_windows
+        from .tags import apply_thresholds
 
         loaded = self.model
         windows: list[Window] = []
@@ -286,15 +285,14 @@ class Analyzer:
             windows += make_windows(job.clean, n, loaded.token_ids, loaded.max_content, job.language, job.sents)
         probs = max_over_windows(windows, loaded.window_probabilities(windows), len(jobs))
         n_emotions = len(EMOTION_IDS)
-        emotion_tagged = probs[:, :n_emotions] >= np.array(self._emotion_cut, dtype=np.float32)
-        cluster_tagged = probs[:, n_emotions:] >= np.array(self._cluster_cut, dtype=np.float32)
+        tagged = apply_thresholds(probs, self._thresholds).astype(bool)
+        emotion_tagged, cluster_tagged = tagged[:, :n_emotions], tagged[:, n_emotions:]
         sentence_probs = self._sentence_probabilities(jobs, emotion_tagged)
         nev = nev_scores(probs[:, :n_emotions])
         out = []
         for n, job in enumerate(jobs):
             emotion_tags = [e for j, e in enumerate(EMOTION_IDS) if emotion_tagged[n, j]]
-            implied = {cluster_of(e) for e in emotion_tags}
-            tags = [c for j, c in enumerate(CLUSTER_IDS) if cluster_tagged[n, j] or c in implied]
+            tags = [c for j, c in enumerate(CLUSTER_IDS) if cluster_tagged[n, j]]
             out.append(
                 Analysis(
                     language=job.language,

@@ -167,3 +167,24 @@ def test_the_real_corpus_meets_every_floor_and_stats_are_current():
     result = C.check(directory, write_stats=False)
     assert result.errors == []
     assert (directory / "STATS.md").read_text(encoding="utf-8") == C.render_stats(result, C.Floors())
+
+
+def test_advocacy_pass_overrides_the_second_pass_and_must_match_the_corpus(tmp_path):
+    records = _records()
+    directory = _write(tmp_path, records)  # second pass over records[::4], en-4 resolved ["happy"]
+    records[4]["emotions"] = ["happy", "pleased"]  # the later advocacy pass added pleased
+    C.write_corpus(records, directory / "corpus.jsonl")
+    held = [[e for e in r["emotions"] if e in C.ADVOCACY] for r in records]
+    rows = [{"id": r["id"], "first": h, "second": h, "resolved": h} for r, h in zip(records, held, strict=True)]
+    rows[4]["first"] = ["happy"]  # before the pass; the blind annotation and adjudication added pleased
+    advocacy_file = directory / C.ADVOCACY_FILE
+    advocacy_file.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = C.check(directory, SMALL)
+    assert result.errors == []
+    assert result.advocacy["changed"] == 1 and result.advocacy["disagreements"] == 1
+    assert "Advocacy consistency pass" in (directory / "STATS.md").read_text(encoding="utf-8")
+
+    rows[1]["resolved"] = []  # en-1 holds pleased in the corpus
+    advocacy_file.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = C.check(directory, SMALL, write_stats=False)
+    assert any("advocacy_pass.jsonl: id 'en-1' resolved [] but corpus has ['pleased']" in e for e in result.errors)

@@ -117,3 +117,17 @@ def test_neutral_tag_limit_raises_thresholds_just_enough():
     limited = limit_neutral_tags(base, probs, targets, mask, 0.08)
     assert tagged(limited) <= 0.08
     assert all(limited[label] >= base[label] for label in LABELS)
+
+
+def test_an_emotion_tag_brings_its_cluster_tag():
+    """Evaluation scores the tags users get: a tagged emotion implies its cluster even when the
+    cluster head stayed under its threshold; a cluster head alone still tags the cluster."""
+    from emotext.tags import apply_thresholds
+
+    probs = np.zeros((3, len(LABELS)), np.float32)
+    probs[0, LABELS.index("frustrated")] = 0.9  # emotion over its cut, destroying head at 0
+    probs[1, LABELS.index("attention")] = 0.9  # cluster head alone
+    probs[2, LABELS.index("happy")] = 0.6  # under happy's cut of 0.7
+    tags = apply_thresholds(probs, {"happy": 0.7})
+    tagged = [{LABELS[j] for j in np.flatnonzero(row)} for row in tags]
+    assert tagged == [{"frustrated", "destroying"}, {"attention"}, set()]

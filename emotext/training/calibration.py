@@ -58,8 +58,3 @@ def limit_neutral_tags(
         if tagged <= max_neutral_tagged:
             return {label: float(min(c, 0.995)) for label, c in zip(LABELS, cut, strict=True)}
     return {label: float(min(c, 0.995)) for label, c in zip(LABELS, cut, strict=True)}
-
-
-def apply_thresholds(probs: np.ndarray, thresholds: dict[str, float]) -> np.ndarray:
-    cut = np.array([thresholds.get(label, 0.5) for label in LABELS], dtype=np.float32)
-    return (probs >= cut).astype(np.int8)

@@ -34,6 +34,8 @@ CHANNELS = ("review", "ticket", "chat")
 SPLITS = {"train": 0.75, "dev": 0.10, "test": 0.15}
 SOURCE = "emotext-team"
 AGREEMENT_FILE = "agreement/second_pass.jsonl"
+ADVOCACY_FILE = "agreement/advocacy_pass.jsonl"  # a later, full pass over happy/pleased only
+ADVOCACY = ("happy", "pleased")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class CheckResult:
     errors: list[str] = field(default_factory=list)
     kappa: dict[str, float] = field(default_factory=dict)
     agreement: dict[str, Any] = field(default_factory=dict)
+    advocacy: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -259,14 +262,18 @@ def _check_agreement(directory: Path, records: list[dict[str, Any]], result: Che
         result.errors.append(f"{AGREEMENT_FILE} missing: no blind second pass recorded")
         return
     by_id = {r["id"]: r for r in records if isinstance(r.get("id"), str)}
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = _read_rows(path)
+    advocacy = {row["id"]: row["resolved"] for row in _read_rows(directory / ADVOCACY_FILE)}
     for row in rows:
         record = by_id.get(row.get("id"))
+        resolved = row["resolved"]
+        if row.get("id") in advocacy:  # the later advocacy pass decided happy/pleased
+            resolved = [e for e in resolved if e not in ADVOCACY] + advocacy[row["id"]]
         if record is None:
             result.errors.append(f"{AGREEMENT_FILE}: id {row.get('id')!r} is not in the corpus")
-        elif sorted(row["resolved"]) != sorted(record["emotions"]):
+        elif sorted(resolved) != sorted(record["emotions"]):
             result.errors.append(
-                f"{AGREEMENT_FILE}: id {row['id']!r} resolved {sorted(row['resolved'])} but corpus has "
+                f"{AGREEMENT_FILE}: id {row['id']!r} resolved {sorted(resolved)} but corpus has "
                 f"{sorted(record['emotions'])}"
             )
     if not rows or len(rows) < floors.sample_share * len(records):
@@ -305,6 +312,53 @@ def _check_agreement(directory: Path, records: list[dict[str, Any]], result: Che
     }
 
 
+def _read_rows(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _check_advocacy_pass(directory: Path, records: list[dict[str, Any]], result: CheckResult) -> None:
+    """Agreement of the full blind pass over happy/pleased (``agreement/ADVOCACY_PASS.md``), if recorded.
+
+    Rows keep ``first`` (the corpus's advocacy labels before the pass), ``second`` (the blind
+    annotation) and ``resolved`` (the adjudicated choice), which must be what the corpus holds.
+    """
+    rows = _read_rows(directory / ADVOCACY_FILE)
+    if not rows:
+        return
+    by_id = {r["id"]: r for r in records if isinstance(r.get("id"), str)}
+    for row in rows:
+        record = by_id.get(row.get("id"))
+        if record is None:
+            result.errors.append(f"{ADVOCACY_FILE}: id {row.get('id')!r} is not in the corpus")
+        elif sorted(row["resolved"]) != sorted(e for e in record["emotions"] if e in ADVOCACY):
+            result.errors.append(
+                f"{ADVOCACY_FILE}: id {row['id']!r} resolved {sorted(row['resolved'])} but corpus has "
+                f"{sorted(e for e in record['emotions'] if e in ADVOCACY)}"
+            )
+
+    def kappa(sub: list[dict[str, Any]], labels: tuple[str, ...]) -> float:
+        def has(r: dict[str, Any], key: str) -> int:
+            return int(any(e in labels for e in r[key]))
+
+        return cohen_kappa([has(r, "first") for r in sub], [has(r, "second") for r in sub])
+
+    langs = {lang: [r for r in rows if by_id.get(r["id"], {}).get("lang") == lang] for lang in LANGUAGES}
+    result.advocacy = {
+        "n": len(rows),
+        "kappa": {
+            name: {"all": kappa(rows, labels), **{lang: kappa(sub, labels) for lang, sub in langs.items() if sub}}
+            for name, labels in (("advocacy", ADVOCACY), *((e, (e,)) for e in ADVOCACY))
+        },
+        "disagreements": sum(sorted(r["first"]) != sorted(r["second"]) for r in rows),
+        "sided_with_blind": sum(sorted(r["first"]) != sorted(r["second"]) == sorted(r["resolved"]) for r in rows),
+        "changed": sum(sorted(r["first"]) != sorted(r["resolved"]) for r in rows),
+        "gained": {e: sum(e in r["resolved"] and e not in r["first"] for r in rows) for e in ADVOCACY},
+        "lost": {e: sum(e in r["first"] and e not in r["resolved"] for r in rows) for e in ADVOCACY},
+    }
+
+
 def check(directory: Path, floors: Floors | None = None, write_stats: bool = True) -> CheckResult:
     floors = floors or Floors()
     errors: list[str] = []
@@ -317,6 +371,7 @@ def check(directory: Path, floors: Floors | None = None, write_stats: bool = Tru
     _check_duplicates(records, errors, floors)
     _check_floors(records, errors, floors)
     _check_agreement(directory, records, result, floors)
+    _check_advocacy_pass(directory, records, result)
     if write_stats:
         (directory / "STATS.md").write_text(render_stats(result, floors), encoding="utf-8")
     return result
@@ -494,6 +549,30 @@ def render_stats(result: CheckResult, floors: Floors) -> str:
         ]
     else:
         parts += ["No second pass recorded.", ""]
+    if result.advocacy:
+        adv = result.advocacy
+        columns = list(next(iter(adv["kappa"].values())))
+        parts += [
+            "## Advocacy consistency pass (happy, pleased)",
+            "",
+            f"All {adv['n']} texts' advocacy labels were annotated again, blind, and disagreements adjudicated "
+            "(procedure: `agreement/ADVOCACY_PASS.md`). Cohen's kappa between the corpus labels before the "
+            "pass and the blind annotation:",
+            "",
+            _table(
+                ["label", *[c if c != "all" else "kappa (all)" for c in columns]],
+                [[name, *[f"{k[c]:.3f}" for c in columns]] for name, k in adv["kappa"].items()],
+            ),
+            "",
+            f"Texts where the two differed: {adv['disagreements']}, of which the adjudicators (shown both "
+            f"answers unattributed) chose the blind annotation in {adv['sided_with_blind']}; texts whose "
+            f"advocacy labels changed: {adv['changed']} (gained: "
+            + ", ".join(f"{e} {n}" for e, n in adv["gained"].items())
+            + "; lost: "
+            + ", ".join(f"{e} {n}" for e, n in adv["lost"].items())
+            + ").",
+            "",
+        ]
     if result.errors:
         parts += ["## Checker errors", "", *[f"- {e}" for e in result.errors[:200]], ""]
     return "\n".join(parts)

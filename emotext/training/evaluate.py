@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..predict import LoadedModel
-from .calibration import apply_thresholds
+from ..tags import apply_thresholds
 from .data import Example, stack
 from .metrics import report
 

@@ -32,7 +32,8 @@ from torch import nn
 from ..encoder import pad_batch
 from ..model import LABELS, EmotionModel, ModelConfig, add_lora
 from ..predict import text_probabilities
-from .calibration import apply_thresholds, fit_thresholds, limit_neutral_tags
+from ..tags import apply_thresholds
+from .calibration import fit_thresholds, limit_neutral_tags
 from .data import Example, stack
 from .metrics import macro_f1
 
