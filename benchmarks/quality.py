@@ -9,6 +9,8 @@ per-label thresholds fitted on our corpus dev split exactly like the model's):
 - ``tfidf``: TF-IDF over character 1-4-grams + one logistic regression per label;
 - ``e5-lr``: the frozen e5 encoder's embedding + one logistic regression per label.
 A label is fitted on the rows where its source judges it (the same mask the model's loss uses).
+Every system's tags are scored as ``analyze()`` returns them: a tagged emotion also tags its
+cluster (``emotext.tags.apply_thresholds``).
 
 Held-out evaluation (never trained on):
 - our corpus test split, per language: cluster / emotion macro-F1, share of no-emotion texts tagged;

@@ -63,7 +63,9 @@ def render_card(directory: Path, quality: dict[str, Any]) -> str:
         "## Held-out results",
         "",
         "Produced by `python benchmarks/quality.py --model models/default --data-root PATH/TO/raw`. "
-        f"Public sets are sampled to at most {quality['max_per_set']} texts per set and language.",
+        f"Public sets are sampled to at most {quality['max_per_set']} texts per set and language. Every "
+        "system's tags are scored as `analyze()` returns them: a tagged emotion also tags its cluster "
+        "(`emotext.tags`).",
         "",
         "### Our corpus, test split",
         "",
@@ -126,6 +128,10 @@ def render_card(directory: Path, quality: dict[str, Any]) -> str:
         "learned from our corpus alone.",
         "- Labels describe what the writer feels about the company; third-party feelings and mood unrelated "
         "to the experience should not be tagged, but can be.",
+        "- Corpus test labels of `happy`/`pleased` follow the advocacy consistency pass "
+        "(`training/data/agreement/ADVOCACY_PASS.md`: praise of a result or of the staff who achieved it and "
+        "thanks for a solved problem count as pleased); a model trained before the pass learned the narrower "
+        "earlier reading of `pleased`.",
         "",
     ]
     return "\n".join(lines)

@@ -555,7 +555,8 @@ def render_stats(result: CheckResult, floors: Floors) -> str:
         parts += [
             "## Advocacy consistency pass (happy, pleased)",
             "",
-            f"All {adv['n']} texts' advocacy labels were annotated again, blind, and disagreements adjudicated "
+            f"The advocacy labels of {adv['n']} of the {len(result.records)} texts were annotated again, blind, "
+            "and disagreements adjudicated "
             "(procedure: `agreement/ADVOCACY_PASS.md`). Cohen's kappa between the corpus labels before the "
             "pass and the blind annotation:",
             "",
