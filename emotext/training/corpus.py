@@ -250,7 +250,13 @@ def cohen_kappa(a: list[int], b: list[int]) -> float:
     return float(cohen_kappa_score(a, b))
 
 
-def _check_agreement(directory: Path, records: list[dict[str, Any]], result: CheckResult, floors: Floors) -> None:
+def _check_agreement(
+    directory: Path,
+    records: list[dict[str, Any]],
+    result: CheckResult,
+    floors: Floors,
+    advocacy_rows: list[dict[str, Any]],
+) -> None:
     """Kappa per cluster between the first labels and a blind second pass over a random sample.
 
     ``agreement/second_pass.jsonl`` keeps, per sampled id, ``first`` (labels as written),
@@ -263,7 +269,7 @@ def _check_agreement(directory: Path, records: list[dict[str, Any]], result: Che
         return
     by_id = {r["id"]: r for r in records if isinstance(r.get("id"), str)}
     rows = _read_rows(path)
-    advocacy = {row["id"]: row["resolved"] for row in _read_rows(directory / ADVOCACY_FILE)}
+    advocacy = {row["id"]: row["resolved"] for row in advocacy_rows}
     for row in rows:
         record = by_id.get(row.get("id"))
         resolved = row["resolved"]
@@ -318,13 +324,12 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _check_advocacy_pass(directory: Path, records: list[dict[str, Any]], result: CheckResult) -> None:
+def _check_advocacy_pass(rows: list[dict[str, Any]], records: list[dict[str, Any]], result: CheckResult) -> None:
     """Agreement of the full blind pass over happy/pleased (``agreement/ADVOCACY_PASS.md``), if recorded.
 
     Rows keep ``first`` (the corpus's advocacy labels before the pass), ``second`` (the blind
     annotation) and ``resolved`` (the adjudicated choice), which must be what the corpus holds.
     """
-    rows = _read_rows(directory / ADVOCACY_FILE)
     if not rows:
         return
     by_id = {r["id"]: r for r in records if isinstance(r.get("id"), str)}
@@ -352,7 +357,9 @@ def _check_advocacy_pass(directory: Path, records: list[dict[str, Any]], result:
             for name, labels in (("advocacy", ADVOCACY), *((e, (e,)) for e in ADVOCACY))
         },
         "disagreements": sum(sorted(r["first"]) != sorted(r["second"]) for r in rows),
-        "sided_with_blind": sum(sorted(r["first"]) != sorted(r["second"]) == sorted(r["resolved"]) for r in rows),
+        "sided_with_blind": sum(
+            sorted(r["first"]) != sorted(r["second"]) and sorted(r["second"]) == sorted(r["resolved"]) for r in rows
+        ),
         "changed": sum(sorted(r["first"]) != sorted(r["resolved"]) for r in rows),
         "gained": {e: sum(e in r["resolved"] and e not in r["first"] for r in rows) for e in ADVOCACY},
         "lost": {e: sum(e in r["first"] and e not in r["resolved"] for r in rows) for e in ADVOCACY},
@@ -370,8 +377,9 @@ def check(directory: Path, floors: Floors | None = None, write_stats: bool = Tru
     _check_language(records, errors)
     _check_duplicates(records, errors, floors)
     _check_floors(records, errors, floors)
-    _check_agreement(directory, records, result, floors)
-    _check_advocacy_pass(directory, records, result)
+    advocacy_rows = _read_rows(directory / ADVOCACY_FILE)  # read once: it also amends the second pass's labels
+    _check_agreement(directory, records, result, floors, advocacy_rows)
+    _check_advocacy_pass(advocacy_rows, records, result)
     if write_stats:
         (directory / "STATS.md").write_text(render_stats(result, floors), encoding="utf-8")
     return result
