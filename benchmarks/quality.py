@@ -41,7 +41,7 @@ from emotext.model import LABELS
 from emotext.nev import nev_scores
 from emotext.tags import apply_thresholds
 from emotext.taxonomy import CLUSTER_IDS, EMOTION_IDS
-from emotext.training.calibration import fit_thresholds, limit_neutral_tags
+from emotext.training.calibration import calibrate as calibrate_thresholds
 from emotext.training.corpus import read_corpus
 from emotext.training.data import Example, from_corpus, from_source_record, stack
 from emotext.training.metrics import macro_f1, report
@@ -83,9 +83,7 @@ def calibrate(probs: np.ndarray, targets: np.ndarray, mask: np.ndarray) -> dict[
     """Exactly the model's calibration (TrainConfig defaults), so the baselines are tuned alike."""
     from emotext.training.trainer import TrainConfig
 
-    return limit_neutral_tags(
-        fit_thresholds(probs, targets, mask), probs, targets, mask, TrainConfig().max_neutral_tagged
-    )
+    return calibrate_thresholds(probs, targets, mask, TrainConfig().max_neutral_tagged)
 
 
 def sample(records: list[dict], n: int, seed: int) -> list[dict]:

@@ -400,6 +400,18 @@ def train_recipe_command(
     console.print(f"[green]model saved to {out}[/green]")
 
 
+@app.command("calibrate-recipe")
+def calibrate_recipe_command(
+    recipe: Path = typer.Argument(..., help="the recipe the model was trained with"),
+    model: Path = typer.Option(..., "--model", help="model directory; its thresholds are rewritten"),
+) -> None:
+    """Refit a recipe-trained model's thresholds on the recipe's dev split, without retraining."""
+    from .training.recipe import recalibrate_recipe
+
+    recalibrate_recipe(recipe, model, log=console.print)
+    console.print(f"[green]thresholds saved to {model}[/green]")
+
+
 def _print_metrics(metrics: dict, title: str) -> None:
     table = Table(title=f"Evaluation on {title}")
     for col in ("slice", "n", "cluster macro-F1", "emotion macro-F1", "no-emotion texts tagged"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -117,6 +119,67 @@ def test_neutral_tag_limit_raises_thresholds_just_enough():
     limited = limit_neutral_tags(base, probs, targets, mask, 0.08)
     assert tagged(limited) <= 0.08
     assert all(limited[label] >= base[label] for label in LABELS)
+
+
+def test_neutral_tag_limit_leaves_labels_that_never_fire_on_neutral_texts():
+    """The limit is paid by the labels that tag neutral texts; a shared offset used to lift every
+    label's threshold, silencing emotions that never misfired."""
+    from emotext.training.calibration import fit_thresholds, limit_neutral_tags
+
+    rng = np.random.default_rng(1)
+    n = 400
+    targets = np.zeros((n, len(LABELS)), np.float32)
+    targets[:100, 0] = targets[100:200, 1] = 1  # emotions 0 and 1 on 100 texts each, 200 neutral texts
+    probs = rng.uniform(0, 0.3, size=(n, len(LABELS))).astype(np.float32)
+    probs[:100, 0] = rng.uniform(0.5, 1.0, size=100)
+    probs[100:200, 1] = rng.uniform(0.5, 1.0, size=100)
+    probs[200:260, 0] = rng.uniform(0.5, 0.9, size=60)  # emotion 0 misfires on 60 neutral texts
+    mask = np.ones_like(targets)
+    base = fit_thresholds(probs, targets, mask)
+    limited = limit_neutral_tags(base, probs, targets, mask, 0.05)
+    cut = np.array([limited[label] for label in LABELS])
+    assert (probs[200:] >= cut).any(axis=1).mean() <= 0.05
+    assert limited[LABELS[0]] > base[LABELS[0]]
+    assert limited[LABELS[1]] == base[LABELS[1]]
+
+
+@pytest.mark.slow
+def test_recalibrating_a_recipe_model_meets_its_neutral_limit(tmp_path):
+    """`emotext calibrate-recipe` rewrites a shipped model's thresholds from the recipe's dev split."""
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from emotext.cli import app
+    from emotext.model_format import default_model_dir, read_config
+    from emotext.predict import LoadedModel
+    from emotext.tags import apply_thresholds
+    from emotext.taxonomy import EMOTION_IDS
+    from emotext.training.corpus import read_corpus_file
+    from emotext.training.recipe import corpus_examples, load_recipe
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for lang in ("en", "zh"):
+        dev = [r for r in read_corpus_file(Path("training/data") / f"{lang}.jsonl") if r["split"] == "dev"][:40]
+        (corpus / f"{lang}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in dev), "utf-8")
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(f"corpus: {corpus}\ntrain:\n  max_neutral_tagged: 0.0\n", encoding="utf-8")
+    model = tmp_path / "model"
+    shutil.copytree(default_model_dir(), model)
+
+    result = CliRunner().invoke(app, ["calibrate-recipe", str(recipe), "--model", str(model)])
+    assert result.exit_code == 0, result.output
+    config = read_config(model)
+    thresholds = config.thresholds
+    assert config.training["max_neutral_tagged"] == 0.0 and "calibrate-recipe" in config.training["recalibrated"]
+    _, dev = corpus_examples(load_recipe(recipe), Path.cwd())
+    probs = LoadedModel.load(model).probabilities([e.text for e in dev], [e.lang for e in dev])
+    tags = apply_thresholds(probs, thresholds)
+    neutral = np.array([not e.targets[: len(EMOTION_IDS)].any() for e in dev])
+    assert neutral.sum() >= 5 and tags[neutral].sum() == 0
+    assert tags[~neutral].any(axis=1).mean() > 0.5  # the limit did not silence the model
 
 
 def test_an_emotion_tag_brings_its_cluster_tag():

@@ -33,7 +33,7 @@ from ..encoder import pad_batch
 from ..model import LABELS, EmotionModel, ModelConfig, add_lora
 from ..predict import text_probabilities
 from ..tags import apply_thresholds
-from .calibration import fit_thresholds, limit_neutral_tags
+from .calibration import calibrate
 from .data import Example, stack
 from .metrics import macro_f1
 
@@ -53,7 +53,9 @@ class TrainConfig:
     lora_layers: int = 0  # 0: adapters in every layer; N: only the top N layers, lower ones cached once
     max_pos_weight: float = 8.0
     patience: int = 2
-    max_neutral_tagged: float = 0.08  # calibration: share of no-emotion dev texts allowed any tag
+    max_neutral_tagged: float = (
+        0.03  # calibration: share of no-emotion dev texts allowed any tag (benchmarks/calibration_cv.py)
+    )
     seed: int = 13
     source_weights: dict[str, float] = field(default_factory=dict)
     threads: int | None = None
@@ -161,11 +163,11 @@ class Trainer:
         )
         dev_probs = self.probabilities(dev) if dev else np.zeros((0, len(LABELS)), np.float32)
         dev_targets, dev_mask = stack(dev)
-        thresholds = fit_thresholds(dev_probs, dev_targets, dev_mask) if dev else {label: 0.5 for label in LABELS}
-        if dev:
-            thresholds = limit_neutral_tags(
-                thresholds, dev_probs, dev_targets, dev_mask, self.config.max_neutral_tagged
-            )
+        thresholds = (
+            calibrate(dev_probs, dev_targets, dev_mask, self.config.max_neutral_tagged)
+            if dev
+            else {label: 0.5 for label in LABELS}
+        )
         trained = [label for j, label in enumerate(LABELS) if mask[:, j].sum() > 0]
         config = ModelConfig(
             mode=self.config.mode,
