@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,7 @@ def train(
         console.print(f"no --dev given: held out {len(dev_examples)} of {len(table.examples)} examples for dev")
     from .encoder import Encoder
     from .model import base_identity, save_model
+    from .training.recipe import checkpoint_dir
 
     encoder = Encoder()
     config = TrainConfig(mode=mode, epochs=epochs, lora_layers=lora_layers)
@@ -106,10 +108,12 @@ def train(
         config,
         base_identity(),
         log=console.print,
+        checkpoint_dir=checkpoint_dir(out),
     )
     result = trainer.fit(train_examples, dev_examples)
     result.config.training["data"] = str(data)
     save_model(result.model, result.config, out)
+    shutil.rmtree(checkpoint_dir(out), ignore_errors=True)
     metrics = evaluate(LoadedModel.load(out), dev_examples)
     (out / "metrics.json").write_text(json.dumps({"dev": metrics}, indent=2), encoding="utf-8")
     _print_metrics(metrics, "dev")

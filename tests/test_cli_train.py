@@ -89,6 +89,7 @@ def test_lora_mode_with_cluster_only_labels(tmp_path, table):
     config = read_config(out)
     assert config.mode == "lora" and config.trained_labels == ["destroying", "advocacy"]
     assert (out / "adapter").is_dir()
+    assert "checkpoint of epoch 1 saved" in result.output and not (tmp_path / "model.checkpoint").exists()
 
 
 def test_unknown_label_is_refused_with_the_valid_ones(tmp_path):

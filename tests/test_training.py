@@ -57,10 +57,17 @@ def test_both_modes_learn_and_round_trip(tmp_path, mode):
         lora_alpha=8,
         patience=10,
     )
-    trainer = Trainer(tiny_encoder(), token_ids, SPECIAL, config, TINY_BASE, log=lambda _: None)
+    checkpoint = tmp_path / "checkpoint"
+    trainer = Trainer(
+        tiny_encoder(), token_ids, SPECIAL, config, TINY_BASE, log=lambda _: None, checkpoint_dir=checkpoint
+    )
     result = trainer.fit(train, dev)
     scores = [h["dev_macro_f1"] for h in result.history if "dev_macro_f1" in h]
     assert max(scores) > 0.5, scores
+    if mode == "lora":  # the best epoch was saved as it happened, as a loadable calibrated model
+        _, saved = load_model(checkpoint, encoder=tiny_encoder(), expected_base=TINY_BASE)
+        assert saved.training["checkpoint_epoch"] == 1 + scores.index(max(scores))
+        assert set(saved.thresholds) == set(LABELS)
     assert set(result.config.thresholds) == set(LABELS)
     probs = trainer.probabilities(dev)
 

@@ -13,7 +13,7 @@ all labels, used before, was set by the few most confident neutral texts and lif
 thresholds to 0.9 and above, silencing them; raising only the labels that fire on neutral texts
 keeps the rest. Greedy raising fits dev's neutral texts closely, so the limit it is given is lower
 than the share wanted on new data: ``benchmarks/calibration_cv.py`` measures the share on held-out
-halves of dev and chose the recipe's value.
+halves of dev and chose the default ``TrainConfig.max_neutral_tagged``.
 """
 
 from __future__ import annotations

@@ -49,7 +49,10 @@ def render_card(directory: Path, quality: dict[str, Any]) -> str:
         ),
         f"- Window: {config.max_length} tokens; longer texts are split at sentence boundaries and each label takes "
         "its maximum over windows.",
-        f"- Thresholds: one per label, fitted on our corpus dev split (see `{'emotext-model.json'}`).",
+        "- Thresholds: one per label, F1-optimal on our corpus dev split, then raised label by label until at most "
+        f"{training.get('max_neutral_tagged', 0):.0%} of the dev texts without emotion get a tag "
+        "(`emotext-model.json`)."
+        + (f" Refitted after training: {training['recalibrated']}." if "recalibrated" in training else ""),
         "",
         "## Training data",
         "",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
@@ -69,8 +70,9 @@ def train_recipe(recipe_path: Path, data_root: Path, out: Path, log: Callable[[s
     train += public_examples(recipe, data_root, log)
     encoder = Encoder()
     config = TrainConfig(**recipe.get("train", {}), seed=recipe.get("seed", 13))
+    checkpoint = checkpoint_dir(out)
     trainer = Trainer(encoder.model, encoder.token_ids, (encoder.cls_id, encoder.sep_id, encoder.pad_id), config,
-                      base_identity(), log=log)  # fmt: skip
+                      base_identity(), log=log, checkpoint_dir=checkpoint)  # fmt: skip
     result = trainer.fit(train, dev)
     result.config.training["recipe"] = str(recipe_path)
     result.config.training["data"] = {
@@ -79,7 +81,14 @@ def train_recipe(recipe_path: Path, data_root: Path, out: Path, log: Callable[[s
     }
     save_model(result.model, result.config, out)
     (out / "history.json").write_text(json.dumps(result.history, indent=2), encoding="utf-8")
+    shutil.rmtree(checkpoint, ignore_errors=True)
     return result
+
+
+def checkpoint_dir(out: Path) -> Path:
+    """Where a run writing ``out`` keeps its best epoch until it finishes: beside ``out``, not in it,
+    so a finished model directory holds no stale copy."""
+    return out.parent / f"{out.name}.checkpoint"
 
 
 def recalibrate_recipe(recipe_path: Path, model_dir: Path, log: Callable[[str], None] = print) -> dict[str, float]:

@@ -14,6 +14,10 @@ contribute nothing), by a per-label positive weight (negatives/positives among k
 capped) against class imbalance, and by a per-example source weight. Training stops early when
 macro-F1 on dev stops improving; the best epoch's weights are kept and per-label thresholds are
 then fitted on dev.
+
+With a ``checkpoint_dir``, every LoRA epoch that improves dev macro-F1 is also saved there as a
+complete, calibrated model directory: a run of an hour and more that is killed still leaves its
+best epoch, loadable with ``emotext eval`` or ``analyze(model=...)``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,7 +35,7 @@ import torch
 from torch import nn
 
 from ..encoder import pad_batch
-from ..model import LABELS, EmotionModel, ModelConfig, add_lora
+from ..model import LABELS, EmotionModel, ModelConfig, add_lora, save_model
 from ..predict import text_probabilities
 from ..tags import apply_thresholds
 from .calibration import calibrate
@@ -99,8 +104,10 @@ class Trainer:
         config: TrainConfig,
         base: dict[str, str],
         log: Callable[[str], None] = print,
+        checkpoint_dir: Path | None = None,
     ) -> None:
         self.config = config
+        self.checkpoint_dir = checkpoint_dir
         self.token_ids = token_ids
         self.special_ids = special_ids
         self.base = base
@@ -143,10 +150,30 @@ class Trainer:
             [e.lang or "en" for e in examples],
         )
 
-    def _dev_score(self, dev: Sequence[Example]) -> float:
+    def _dev_score(self, dev: Sequence[Example]) -> tuple[float, np.ndarray]:
+        """Dev macro-F1 at 0.5 (thresholds are fitted once, after the last epoch) and the dev scores."""
         targets, mask = stack(dev)
-        preds = apply_thresholds(self.probabilities(dev), {})
-        return macro_f1(targets, preds, mask)
+        probs = self.probabilities(dev)
+        return macro_f1(targets, apply_thresholds(probs, {}), mask), probs
+
+    def _calibrated_config(
+        self, train: Sequence[Example], dev: Sequence[Example], dev_probs: np.ndarray, **record: Any
+    ) -> ModelConfig:
+        _, train_mask = stack(train)
+        dev_targets, dev_mask = stack(dev)
+        thresholds = (
+            calibrate(dev_probs, dev_targets, dev_mask, self.config.max_neutral_tagged)
+            if dev
+            else {label: 0.5 for label in LABELS}
+        )
+        return ModelConfig(
+            mode=self.config.mode,
+            base=self.base,
+            thresholds=thresholds,
+            max_length=self.config.max_length,
+            trained_labels=[label for j, label in enumerate(LABELS) if train_mask[:, j].sum() > 0],
+            training={**asdict(self.config), "n_train": len(train), "n_dev": len(dev), **record},
+        )
 
     # ------------------------------------------------------------------ training
 
@@ -162,26 +189,7 @@ class Trainer:
             else self._fit_lora(train, dev, pos_weight)
         )
         dev_probs = self.probabilities(dev) if dev else np.zeros((0, len(LABELS)), np.float32)
-        dev_targets, dev_mask = stack(dev)
-        thresholds = (
-            calibrate(dev_probs, dev_targets, dev_mask, self.config.max_neutral_tagged)
-            if dev
-            else {label: 0.5 for label in LABELS}
-        )
-        trained = [label for j, label in enumerate(LABELS) if mask[:, j].sum() > 0]
-        config = ModelConfig(
-            mode=self.config.mode,
-            base=self.base,
-            thresholds=thresholds,
-            max_length=self.config.max_length,
-            trained_labels=trained,
-            training={
-                **asdict(self.config),
-                "n_train": len(train),
-                "n_dev": len(dev),
-                "wall_time_s": round(time.perf_counter() - start, 1),
-            },
-        )
+        config = self._calibrated_config(train, dev, dev_probs, wall_time_s=round(time.perf_counter() - start, 1))
         return TrainResult(self.model, config, history)
 
     def _fit_head(self, train: Sequence[Example], dev: Sequence[Example], pos_weight: torch.Tensor) -> list[dict]:
@@ -272,12 +280,16 @@ class Trainer:
                     )
             record: dict[str, float] = {"epoch": epoch + 1, "loss": running / max(len(batches), 1)}
             if dev:
-                score = self._dev_score(dev)
+                score, dev_probs = self._dev_score(dev)
                 record["dev_macro_f1"] = score
                 self.log(f"epoch {epoch + 1}: dev macro-F1 {score:.4f}")
                 if score > best:
                     best, since = score, 0
                     best_state = self._trainable_state()
+                    if self.checkpoint_dir is not None:
+                        config = self._calibrated_config(train, dev, dev_probs, checkpoint_epoch=epoch + 1)
+                        save_model(self.model, config, self.checkpoint_dir)
+                        self.log(f"checkpoint of epoch {epoch + 1} saved to {self.checkpoint_dir}")
                 else:
                     since += 1
             history.append(record)
