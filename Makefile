@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.emotext-installed
 
-.PHONY: install browser demo test lint fast-test bench-encoder bench-latency bench-speed bench-batch bench-quality default-model need-data-root clean
+.PHONY: install browser demo test lint fast-test bench-encoder bench-latency bench-speed bench-batch bench-quality bench-calibration default-model need-data-root clean
 
 $(STAMP): pyproject.toml Makefile
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (the CPU torch 2.13.0 wheel is built for 3.11)"; exit 1; }
@@ -58,6 +58,9 @@ default-model: install need-data-root
 bench-quality: install need-data-root
 	$(BIN)/python benchmarks/quality.py --model models/default --data-root $(DATA_ROOT)
 	$(BIN)/python -m emotext.training.card models/default --quality benchmarks/results/quality.json
+
+bench-calibration: install
+	$(BIN)/python benchmarks/calibration_cv.py --model models/default
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -58,9 +58,7 @@ class TrainConfig:
     lora_layers: int = 0  # 0: adapters in every layer; N: only the top N layers, lower ones cached once
     max_pos_weight: float = 8.0
     patience: int = 2
-    max_neutral_tagged: float = (
-        0.03  # calibration: share of no-emotion dev texts allowed any tag (benchmarks/calibration_cv.py)
-    )
+    max_neutral_tagged: float = 0.03  # share of no-emotion dev texts allowed a tag; see calibration_cv.py
     seed: int = 13
     source_weights: dict[str, float] = field(default_factory=dict)
     threads: int | None = None
