@@ -169,7 +169,11 @@ def test_recalibrating_a_recipe_model_meets_its_neutral_limit(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for lang in ("en", "zh"):
-        dev = [r for r in read_corpus_file(Path("training/data") / f"{lang}.jsonl") if r["split"] == "dev"][:40]
+        dev = [
+            r
+            for r in read_corpus_file(Path(__file__).resolve().parents[1] / "training" / "data" / f"{lang}.jsonl")
+            if r["split"] == "dev"
+        ][:40]
         (corpus / f"{lang}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in dev), "utf-8")
     recipe = tmp_path / "recipe.yaml"
     recipe.write_text(f"corpus: {corpus}\ntrain:\n  max_neutral_tagged: 0.0\n", encoding="utf-8")
