@@ -34,7 +34,8 @@ from emotext.tags import apply_thresholds
 from emotext.taxonomy import CLUSTER_IDS, EMOTION_IDS
 from emotext.training.calibration import MAX_RAISED, fit_thresholds, limit_neutral_tags
 from emotext.training.data import stack
-from emotext.training.metrics import macro_f1
+from emotext.training.evaluate import example_probabilities
+from emotext.training.metrics import macro_f1, no_emotion_rows
 from emotext.training.recipe import corpus_examples, load_recipe
 
 HELD_OUT_TARGET = 0.08
@@ -44,20 +45,14 @@ def shared_offset(
     thresholds: dict[str, float], probs: np.ndarray, targets: np.ndarray, mask: np.ndarray, limit: float
 ) -> dict[str, float]:
     """The calibration used up to 0.12: every threshold raised by one logit offset until the limit holds."""
-    neutral = _neutral(targets, mask)
-    logit = np.log(
-        np.array([thresholds[label] for label in LABELS]) / (1 - np.array([thresholds[label] for label in LABELS]))
-    )
+    neutral = no_emotion_rows(targets, mask)
+    base = np.array([thresholds[label] for label in LABELS])
+    logit = np.log(base / (1 - base))
     for offset in np.arange(0.0, 6.01, 0.05):
         cut = np.minimum(1 / (1 + np.exp(-(logit + offset))), MAX_RAISED)
         if (probs[neutral] >= cut).any(axis=1).mean() <= limit:
             break
     return dict(zip(LABELS, map(float, cut), strict=True))
-
-
-def _neutral(targets: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    cols = list(range(len(EMOTION_IDS)))
-    return (mask[:, cols].min(axis=1) > 0) & (targets[:, cols].sum(axis=1) == 0)
 
 
 def held_out(probs: np.ndarray, targets: np.ndarray, mask: np.ndarray, fit: np.ndarray, score: np.ndarray,
@@ -70,7 +65,7 @@ def held_out(probs: np.ndarray, targets: np.ndarray, mask: np.ndarray, fit: np.n
     return (
         macro_f1(t, tags, m, CLUSTER_IDS),
         macro_f1(t, tags, m, EMOTION_IDS),
-        float(tags[_neutral(t, m)].any(axis=1).mean()),
+        float(tags[no_emotion_rows(t, m)].any(axis=1).mean()),
     )
 
 
@@ -85,7 +80,7 @@ def main() -> None:
     args = parser.parse_args()
 
     _, dev = corpus_examples(load_recipe(args.recipe), Path.cwd())
-    probs = LoadedModel.load(args.model).probabilities([e.text for e in dev], [e.lang or "en" for e in dev])
+    probs = example_probabilities(LoadedModel.load(args.model), dev)
     targets, mask = stack(dev)
     rng = np.random.default_rng(args.seed)
     halves = []
@@ -117,7 +112,7 @@ def main() -> None:
         "command": "python " + " ".join(sys.argv),
         "model": str(args.model),
         "dev_texts": len(dev),
-        "dev_no_emotion_texts": int(_neutral(targets, mask).sum()),
+        "dev_no_emotion_texts": int(no_emotion_rows(targets, mask).sum()),
         "splits": len(halves),
         "held_out_target": HELD_OUT_TARGET,
         "chosen_limit": chosen,

@@ -76,7 +76,7 @@ def train(
     from .predict import LoadedModel
     from .training.company import examples_from_table, log_counts, rare_label_warnings, read_table, split_dev
     from .training.evaluate import evaluate
-    from .training.trainer import TrainConfig, Trainer
+    from .training.trainer import TrainConfig, Trainer, checkpoint_dir
 
     try:
         table = examples_from_table(read_table(data), text_col, labels_col, label_cols, lang_col, data.name)
@@ -97,7 +97,6 @@ def train(
         console.print(f"no --dev given: held out {len(dev_examples)} of {len(table.examples)} examples for dev")
     from .encoder import Encoder
     from .model import base_identity, save_model
-    from .training.recipe import checkpoint_dir
 
     encoder = Encoder()
     config = TrainConfig(mode=mode, epochs=epochs, lora_layers=lora_layers)

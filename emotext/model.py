@@ -38,6 +38,7 @@ from .model_format import (
     base_identity,
     default_model_dir,
     read_config,
+    write_config,
 )
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "load_model",
     "read_config",
     "save_model",
+    "write_config",
 ]
 
 
@@ -117,7 +119,7 @@ def save_model(model: EmotionModel, config: ModelConfig, directory: Path) -> Non
     )
     if config.mode == "lora":
         model.encoder.save_pretrained(str(directory / ADAPTER_DIR))  # type: ignore[operator]  # peft adapter only
-    (directory / MODEL_FILE).write_text(config.to_json(), encoding="utf-8")
+    write_config(directory, config)
 
 
 def load_model(

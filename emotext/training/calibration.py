@@ -24,7 +24,7 @@ from sklearn.metrics import precision_recall_curve
 from ..model import LABELS
 from ..tags import apply_thresholds
 from ..taxonomy import CLUSTER_IDS, EMOTION_IDS
-from .metrics import macro_f1
+from .metrics import macro_f1, no_emotion_rows
 
 MIN_THRESHOLD, MAX_THRESHOLD = 0.05, 0.95  # F1-optimal thresholds are clipped to this range
 MAX_RAISED = 0.995  # neutral-limit raising may go further, never to 1
@@ -66,8 +66,7 @@ def limit_neutral_tags(
     ``apply_thresholds``, so a lift that leaves a text tagged through another label still counts
     as progress and the search cannot stall.
     """
-    emotion_cols = list(range(len(EMOTION_IDS)))
-    neutral = (mask[:, emotion_cols].min(axis=1) > 0) & (targets[:, emotion_cols].sum(axis=1) == 0)
+    neutral = no_emotion_rows(targets, mask)
     if not neutral.any():
         return thresholds
     neutral_probs = probs[neutral]

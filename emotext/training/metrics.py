@@ -47,14 +47,19 @@ def micro_f1(targets: np.ndarray, preds: np.ndarray, mask: np.ndarray, labels: S
     return float(s["f1"])
 
 
+def no_emotion_rows(targets: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Rows judged on every emotion and carrying none: the texts no tag should reach."""
+    emotion_cols = [LABELS.index(e) for e in EMOTION_IDS]
+    return (mask[:, emotion_cols].min(axis=1) > 0) & (targets[:, emotion_cols].sum(axis=1) == 0)
+
+
 def report(
     targets: np.ndarray, preds: np.ndarray, mask: np.ndarray, langs: Sequence[str] | None = None
 ) -> dict[str, Any]:
     """Per-label P/R/F1, macro/micro over emotions and clusters, per language, neutral false-tag rate."""
 
     def block(t: np.ndarray, p: np.ndarray, m: np.ndarray) -> dict[str, Any]:
-        emotion_cols = [LABELS.index(e) for e in EMOTION_IDS]
-        neutral = (m[:, emotion_cols].min(axis=1) > 0) & (t[:, emotion_cols].sum(axis=1) == 0)
+        neutral = no_emotion_rows(t, m)
         tagged = p.sum(axis=1) > 0
         return {
             "n": len(t),

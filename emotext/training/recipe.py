@@ -24,7 +24,7 @@ import yaml
 from .corpus import read_corpus
 from .data import Example, from_corpus, from_source_record
 from .sources import load_mapping, load_source
-from .trainer import TrainConfig, TrainResult
+from .trainer import TrainConfig, TrainResult, checkpoint_dir
 
 
 def load_recipe(path: Path) -> dict[str, Any]:
@@ -33,6 +33,10 @@ def load_recipe(path: Path) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"{path}: unknown train settings {sorted(unknown)}")
     return recipe
+
+
+def train_config(recipe: dict[str, Any]) -> TrainConfig:
+    return TrainConfig(**recipe.get("train", {}), seed=recipe.get("seed", 13))
 
 
 def public_examples(recipe: dict[str, Any], data_root: Path, log: Callable[[str], None] = print) -> list[Example]:
@@ -69,7 +73,7 @@ def train_recipe(recipe_path: Path, data_root: Path, out: Path, log: Callable[[s
     log(f"corpus: {len(train)} train, {len(dev)} dev")
     train += public_examples(recipe, data_root, log)
     encoder = Encoder()
-    config = TrainConfig(**recipe.get("train", {}), seed=recipe.get("seed", 13))
+    config = train_config(recipe)
     checkpoint = checkpoint_dir(out)
     trainer = Trainer(encoder.model, encoder.token_ids, (encoder.cls_id, encoder.sep_id, encoder.pad_id), config,
                       base_identity(), log=log, checkpoint_dir=checkpoint)  # fmt: skip
@@ -85,12 +89,6 @@ def train_recipe(recipe_path: Path, data_root: Path, out: Path, log: Callable[[s
     return result
 
 
-def checkpoint_dir(out: Path) -> Path:
-    """Where a run writing ``out`` keeps its best epoch until it finishes: beside ``out``, not in it,
-    so a finished model directory holds no stale copy."""
-    return out.parent / f"{out.name}.checkpoint"
-
-
 def recalibrate_recipe(recipe_path: Path, model_dir: Path, log: Callable[[str], None] = print) -> dict[str, float]:
     """Refit the thresholds of a model this recipe trained, on the recipe's dev split, in place.
 
@@ -98,21 +96,22 @@ def recalibrate_recipe(recipe_path: Path, model_dir: Path, log: Callable[[str], 
     reaches an existing model in minutes instead of a retraining of an hour and more, with the
     thresholds that retraining would give.
     """
-    from ..model_format import MODEL_FILE, read_config
+    from ..model_format import read_config, write_config
     from ..predict import LoadedModel
     from .calibration import calibrate
     from .data import stack
+    from .evaluate import example_probabilities
 
     recipe = load_recipe(recipe_path)
     _, dev = corpus_examples(recipe, Path.cwd())
-    config = TrainConfig(**recipe.get("train", {}), seed=recipe.get("seed", 13))
-    probs = LoadedModel.load(model_dir).probabilities([e.text for e in dev], [e.lang or "en" for e in dev])
+    config = train_config(recipe)
+    probs = example_probabilities(LoadedModel.load(model_dir), dev)
     targets, mask = stack(dev)
     thresholds = calibrate(probs, targets, mask, config.max_neutral_tagged)
     model_config = read_config(model_dir)
     model_config.thresholds = thresholds
     model_config.training["max_neutral_tagged"] = config.max_neutral_tagged
     model_config.training["recalibrated"] = f"emotext calibrate-recipe {recipe_path} on {len(dev)} dev texts"
-    (Path(model_dir) / MODEL_FILE).write_text(model_config.to_json(), encoding="utf-8")
+    write_config(model_dir, model_config)
     log(f"thresholds refitted on {len(dev)} dev texts (max_neutral_tagged {config.max_neutral_tagged})")
     return thresholds

@@ -64,6 +64,12 @@ class TrainConfig:
     threads: int | None = None
 
 
+def checkpoint_dir(out: Path) -> Path:
+    """Where a run writing ``out`` keeps its best epoch until it finishes: beside ``out``, not in it,
+    so a finished model directory holds no stale copy."""
+    return out.parent / f"{out.name}.checkpoint"
+
+
 @dataclass
 class TrainResult:
     model: EmotionModel
