@@ -2,7 +2,7 @@
 
     python benchmarks/quality.py --model models/default --data-root /path/to/raw \
         [--recipe training/recipes/default.yaml] [--max-per-set 400] [--out benchmarks/results/quality.json]
-        [--systems emotext tfidf e5-lr]
+        [--systems emotext tfidf e5-lr] [--split test|dev]
 
 Baselines (trained here on the recipe's training examples, the same ones the model saw, with
 per-label thresholds fitted on our corpus dev split exactly like the model's):
@@ -18,6 +18,9 @@ Held-out evaluation (never trained on):
   test ru/zh/en): macro-F1 over the clusters each set judges;
 - MultiEmo text level, positive vs negative reviews (pl/en/ru/zh; never trained on): ROC-AUC of per-text
   NEV and accuracy of its sign.
+``--split dev`` scores the same public sets' dev splits instead (MultiEmo's hashed dev split too)
+and leaves our corpus test split out: it is how two candidate models are compared without
+reading any test split (our corpus dev is the calibration set; ``calibration_cv.py`` covers it).
 Public sets are subsampled to ``--max-per-set`` texts per set and language (fixed seed) so the
 whole run fits a 2-core CPU; the sample sizes are in the output.
 """
@@ -48,12 +51,12 @@ from emotext.training.metrics import macro_f1, report
 from emotext.training.recipe import corpus_examples, load_recipe, public_examples
 from emotext.training.sources import load_mapping, load_source
 
-PUBLIC_EVAL = [  # (source, split, languages)
-    ("goemotions", "test", ["en"]),
-    ("cedr", "test", ["ru"]),
-    ("semeval2025_task11", "test", ["ru", "zh", "en"]),
+PUBLIC_EVAL = [  # (source, languages)
+    ("goemotions", ["en"]),
+    ("cedr", ["ru"]),
+    ("semeval2025_task11", ["ru", "zh", "en"]),
 ]
-POLARITY_EVAL = ("multiemo", "test", ["pl", "en", "ru", "zh"])
+POLARITY_EVAL = ("multiemo", ["pl", "en", "ru", "zh"])
 
 
 class LabelwiseLR:
@@ -93,17 +96,17 @@ def sample(records: list[dict], n: int, seed: int) -> list[dict]:
     return records[:n]
 
 
-def eval_sets(data_root: Path, max_per_set: int, seed: int) -> dict[str, list[Example]]:
+def eval_sets(data_root: Path, split: str, max_per_set: int, seed: int) -> dict[str, list[Example]]:
     sets: dict[str, list[Example]] = {}
-    for source, split, langs in PUBLIC_EVAL:
+    for source, langs in PUBLIC_EVAL:
         for lang in langs:
             records = list(load_source(source, data_root, splits=(split,), languages=(lang,)))
             sets[f"{source}/{split}/{lang}"] = [from_source_record(dict(r)) for r in sample(records, max_per_set, seed)]
     return sets
 
 
-def polarity_sets(data_root: Path, max_per_set: int, seed: int) -> dict[str, tuple[list[str], np.ndarray]]:
-    source, split, langs = POLARITY_EVAL
+def polarity_sets(data_root: Path, split: str, max_per_set: int, seed: int) -> dict[str, tuple[list[str], np.ndarray]]:
+    source, langs = POLARITY_EVAL
     out = {}
     for lang in langs:
         records = [
@@ -169,6 +172,12 @@ def main() -> None:
     parser.add_argument("--recipe", type=Path, default=Path("training/recipes/default.yaml"))
     parser.add_argument("--max-per-set", type=int, default=400)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--split",
+        choices=("test", "dev"),
+        default="test",
+        help="dev: public dev splits only, no test split read (for choosing between candidate models)",
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "quality.json")
     parser.add_argument(
         "--systems",
@@ -188,10 +197,10 @@ def main() -> None:
     recipe = load_recipe(args.recipe)
     train, dev = corpus_examples(recipe, Path.cwd())
     train += public_examples(recipe, args.data_root, log=lambda m: print(m, file=sys.stderr))
-    corpus_test = from_corpus(read_corpus(Path.cwd() / recipe["corpus"]), "test")
-    public = eval_sets(args.data_root, args.max_per_set, args.seed)
-    polarity = polarity_sets(args.data_root, args.max_per_set, args.seed)
-    langs = ("en", "ru", "pl", "zh")
+    corpus_test = from_corpus(read_corpus(Path.cwd() / recipe["corpus"]), "test") if args.split == "test" else []
+    public = eval_sets(args.data_root, args.split, args.max_per_set, args.seed)
+    polarity = polarity_sets(args.data_root, args.split, args.max_per_set, args.seed)
+    langs = ("en", "ru", "pl", "zh") if corpus_test else ()
     texts_of = {
         "dev": [e.text for e in dev],
         **{f"corpus/test/{lang}": [e.text for e in corpus_test if e.lang == lang] for lang in langs},
@@ -240,9 +249,12 @@ def main() -> None:
         print(f"e5-lr done {time.perf_counter() - t0:.0f}s", file=sys.stderr)
 
     results: dict[str, Any] = {
+        "command": "python " + " ".join(sys.argv),
         "model": str(args.model),
+        "recipe": str(args.recipe),
         "training_examples": {"total": len(train), "corpus": sum(e.source == "emotext-team" for e in train)},
         "max_per_set": args.max_per_set,
+        "split": args.split,
         "systems": {},
     }
     for system in probs:
