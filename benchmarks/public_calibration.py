@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.quality import LabelwiseLR, calibrate, eval_sets, judged_clusters
+from benchmarks.quality import calibrate, eval_sets, fit_baseline, judged_clusters
 from emotext.tags import apply_thresholds
 from emotext.training.data import Example, stack
 from emotext.training.metrics import macro_f1
@@ -32,27 +32,27 @@ from emotext.training.recipe import corpus_examples, load_recipe, public_example
 
 
 def held_out_scores(
-    probs: dict[str, np.ndarray], dev: list[Example], public: dict[str, list[Example]], repeats: int, seed: int
+    probs: dict[str, np.ndarray], examples: dict[str, list[Example]], repeats: int, seed: int
 ) -> dict[str, dict[str, float]]:
-    """Mean held-out macro-F1 per public set: corpus-dev thresholds vs corpus dev + public halves."""
-    dev_targets, dev_mask = stack(dev)
-    corpus_only = calibrate(probs["dev"], dev_targets, dev_mask)
+    """Mean held-out macro-F1 per public set: corpus-dev thresholds vs corpus dev + public halves.
+    ``examples`` holds our corpus dev as "dev" and the public dev sets by name."""
+    stacked = {name: stack(ex) for name, ex in examples.items()}
+    public = [name for name in examples if name != "dev"]
+    corpus_only = calibrate(probs["dev"], *stacked["dev"])
     rng = np.random.default_rng(seed)
     scores: dict[str, dict[str, list[float]]] = {name: {"corpus_dev": [], "plus_public_dev": []} for name in public}
     for _ in range(repeats):
-        halves = {name: np.array_split(rng.permutation(len(ex)), 2) for name, ex in public.items()}
+        halves = {name: np.array_split(rng.permutation(len(examples[name])), 2) for name in public}
         for side in (0, 1):
-            fit_probs, fit_targets, fit_mask = [probs["dev"]], [dev_targets], [dev_mask]
-            for name, ex in public.items():
-                idx = halves[name][side]
-                targets, mask = stack([ex[i] for i in idx])
-                fit_probs.append(probs[name][idx])
-                fit_targets.append(targets)
-                fit_mask.append(mask)
-            pooled = calibrate(np.vstack(fit_probs), np.vstack(fit_targets), np.vstack(fit_mask))
-            for name, ex in public.items():
+            fit = {name: halves[name][side] for name in public}
+            pooled = calibrate(
+                np.vstack([probs["dev"], *(probs[name][fit[name]] for name in public)]),
+                np.vstack([stacked["dev"][0], *(stacked[name][0][fit[name]] for name in public)]),
+                np.vstack([stacked["dev"][1], *(stacked[name][1][fit[name]] for name in public)]),
+            )
+            for name in public:
                 idx = halves[name][1 - side]
-                targets, mask = stack([ex[i] for i in idx])
+                targets, mask = stacked[name][0][idx], stacked[name][1][idx]
                 clusters = judged_clusters(name.split("/")[0])
                 for key, thresholds in (("corpus_dev", corpus_only), ("plus_public_dev", pooled)):
                     tags = apply_thresholds(probs[name][idx], thresholds)
@@ -81,16 +81,19 @@ def main() -> None:
     recipe = load_recipe(args.recipe)
     train, dev = corpus_examples(recipe, Path.cwd())
     train += public_examples(recipe, args.data_root, log=lambda m: print(m, file=sys.stderr))
-    public = eval_sets(args.data_root, "dev", args.max_per_set, seed=7)  # quality.py's dev samples
+    examples = {"dev": dev, **eval_sets(args.data_root, "dev", args.max_per_set, seed=7)}  # quality.py's samples
 
     model = LoadedModel.load(args.model)
-    model_probs = {"dev": example_probabilities(model, dev)}
-    model_probs |= {name: example_probabilities(model, ex) for name, ex in public.items()}
+    model_probs = {name: example_probabilities(model, ex) for name, ex in examples.items()}
+    # The e5-lr baseline exactly as quality.py fits it; held_out_scores refits its corpus-dev thresholds.
     encoder = Encoder()
-    train_targets, train_mask = stack(train)
-    lr = LabelwiseLR().fit(encoder.embed([e.text for e in train]), train_targets, train_mask)
-    lr_probs = {"dev": lr.predict_proba(encoder.embed([e.text for e in dev]))}
-    lr_probs |= {name: lr.predict_proba(encoder.embed([e.text for e in ex])) for name, ex in public.items()}
+    lr_probs, _ = fit_baseline(
+        encoder.embed([e.text for e in train]),
+        encoder.embed,
+        train,
+        {name: [e.text for e in ex] for name, ex in examples.items()},
+        *stack(dev),
+    )
 
     result = {
         "command": "python " + " ".join(sys.argv),
@@ -98,8 +101,8 @@ def main() -> None:
         "recipe": str(args.recipe),
         "splits": 2 * args.repeats,
         "systems": {
-            "emotext": held_out_scores(model_probs, dev, public, args.repeats, args.seed),
-            "e5-lr": held_out_scores(lr_probs, dev, public, args.repeats, args.seed),
+            "emotext": held_out_scores(model_probs, examples, args.repeats, args.seed),
+            "e5-lr": held_out_scores(lr_probs, examples, args.repeats, args.seed),
         },
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
