@@ -3,6 +3,7 @@
     python benchmarks/quality.py --model models/default --data-root /path/to/raw \
         [--recipe training/recipes/default.yaml] [--max-per-set 400] [--out benchmarks/results/quality.json]
         [--systems emotext tfidf e5-lr] [--split test|dev]
+    python benchmarks/quality.py --table --out benchmarks/results/quality.json   # reprint a stored result
 
 Baselines (trained here on the recipe's training examples, the same ones the model saw, with
 per-label thresholds fitted on our corpus dev split exactly like the model's):
@@ -168,7 +169,7 @@ def fit_baseline(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=Path("models/default"))
-    parser.add_argument("--data-root", type=Path, required=True)
+    parser.add_argument("--data-root", type=Path, help="folder of the public sets (required unless --table)")
     parser.add_argument("--recipe", type=Path, default=Path("training/recipes/default.yaml"))
     parser.add_argument("--max-per-set", type=int, default=400)
     parser.add_argument("--seed", type=int, default=7)
@@ -186,7 +187,13 @@ def main() -> None:
         default=list(SYSTEMS),
         help="a subset; `--systems emotext` compares models without refitting the baselines (12 of 17 min)",
     )
+    parser.add_argument("--table", action="store_true", help="print the tables of --out and exit")
     args = parser.parse_args()
+    if args.table:
+        print(render_table(json.loads(args.out.read_text(encoding="utf-8"))))
+        return
+    if args.data_root is None:
+        parser.error("--data-root is required")
 
     import torch
 
@@ -290,7 +297,31 @@ def render_table(results: dict[str, Any]) -> str:
                 + " | ".join("-" if v is None else f"{v:.3f}" for v in vals)
                 + " |"
             )
-    return "\n".join(lines)
+    return "\n".join([*lines, "", *summary_lines(results["systems"])])
+
+
+def summary_lines(systems: dict[str, dict[str, Any]]) -> list[str]:
+    """The model issue's aggregate targets, derived from the per-set scores so nobody sums them by hand:
+    each public set's margin over the better baseline and their average, the public-set mean (how two
+    candidates are compared with ``--split dev``) and the mean MultiEmo ROC-AUC."""
+    ours = systems.get("emotext")
+    if ours is None:
+        return []
+    public = [name for name, block in ours.items() if "macro_f1" in block]
+    polarity = [name for name, block in ours.items() if "roc_auc" in block]
+    baselines = [s for s in systems if s != "emotext"]
+    lines = []
+    if public:
+        public_mean = np.mean([ours[n]["macro_f1"] for n in public])
+        lines.append(f"emotext mean macro-F1 over the public sets: {public_mean:.4f}")
+    if public and baselines:
+        margins = {n: ours[n]["macro_f1"] - max(systems[s][n]["macro_f1"] for s in baselines) for n in public}
+        lines += [f"margin over the better baseline, {n}: {m:+.3f}" for n, m in margins.items()]
+        lines.append(f"average margin over the better baseline: {np.mean(list(margins.values())):+.3f}")
+    if polarity:
+        auc_mean = np.mean([ours[n]["roc_auc"] for n in polarity])
+        lines.append(f"emotext mean MultiEmo NEV ROC-AUC: {auc_mean:.4f}")
+    return lines
 
 
 if __name__ == "__main__":
