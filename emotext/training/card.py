@@ -22,6 +22,12 @@ def _f(value: Any) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
+def _interval(bounds: list[float] | None, signed: bool = False) -> str:
+    if not bounds:
+        return ""
+    return f"({bounds[0]:+.3f} to {bounds[1]:+.3f})" if signed else f"({bounds[0]:.3f} to {bounds[1]:.3f})"
+
+
 def _head(*columns: str) -> list[str]:
     """A markdown table's header and separator lines."""
     return ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
@@ -66,7 +72,12 @@ def render_card(directory: Path, quality: dict[str, Any]) -> str:
         "## Held-out results",
         "",
         "Produced by `python benchmarks/quality.py --model models/default --data-root PATH/TO/raw`. "
-        f"Public sets are sampled to at most {quality['max_per_set']} texts per set and language. Every "
+        + (
+            f"Public sets are sampled to at most {quality['max_per_set']} texts per set and language. "
+            if quality.get("max_per_set")
+            else "Public sets are scored in full. "
+        )
+        + "Intervals are 95 % bootstrap intervals over the texts. Every "
         "system's tags are scored as `analyze()` returns them: a tagged emotion also tags its cluster "
         "(`emotext.tags`).",
         "",
@@ -96,12 +107,19 @@ def render_card(directory: Path, quality: dict[str, Any]) -> str:
         "",
         "### Public sets mapped to clusters (macro-F1 over the clusters each set judges)",
         "",
-        *_head("set", "n", *systems),
+        *_head("set", "n", *systems, "emotext 95 % interval", "margin over the better baseline (95 % interval)"),
     ]
+    intervals = quality.get("intervals_95", {})
     for key, block in ours.items():
         if "macro_f1" in block:
             vals = " | ".join(_f(quality["systems"][s][key]["macro_f1"]) for s in systems)
-            lines.append(f"| {key} | {block['n']} | {vals} |")
+            baselines = [quality["systems"][s][key]["macro_f1"] for s in systems if s != "emotext"]
+            margin = f"{block['macro_f1'] - max(baselines):+.3f}" if baselines else "-"
+            ci = intervals.get(key, {})
+            lines.append(
+                f"| {key} | {block['n']} | {vals} | {_interval(ci.get('macro_f1'))} | "
+                f"{margin} {_interval(ci.get('margin'), signed=True)} |"
+            )
     lines += [
         "",
         "### MultiEmo polarity (positive vs negative reviews; never trained on)",
@@ -110,8 +128,15 @@ def render_card(directory: Path, quality: dict[str, Any]) -> str:
     ]
     for key, block in ours.items():
         if "roc_auc" in block:
-            vals = " | ".join(_f(quality["systems"][s][key]["roc_auc"]) for s in systems)
-            lines.append(f"| {key} | {block['n']} | {vals} | {_f(block['sign_accuracy'])} |")
+            ci = intervals.get(key, {})
+            vals = " | ".join(
+                _f(quality["systems"][s][key]["roc_auc"])
+                + (f" {_interval(ci.get('roc_auc'))}" if s == "emotext" else "")
+                for s in systems
+            )
+            lines.append(
+                f"| {key} | {block['n']} | {vals} | {_f(block['sign_accuracy'])} {_interval(ci.get('sign_accuracy'))} |"
+            )
     lines += [
         "",
         "### Per emotion, our corpus test split (F1)",
