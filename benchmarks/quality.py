@@ -22,7 +22,7 @@ Held-out evaluation (never trained on):
 ``--split dev`` scores the same public sets' dev splits instead (MultiEmo's hashed dev split too)
 and leaves our corpus test split out: it is how two candidate models are compared without
 reading any test split (our corpus dev is the calibration set; ``calibration_cv.py`` covers it).
-Every text of each public set is scored by default (about 29,000, 45 minutes on 2 cores);
+Every text of each public set is scored by default (about 29,000 texts, 53 minutes on 2 cores);
 ``--max-per-set N`` draws N per set and language (fixed seed) for quicker comparisons, and the
 sample sizes are in the output. At 400 texts a set, a margin's 95 % interval is about +-0.05 wide,
 as wide as the targets, so our model's scores and its margins over the better baseline carry 95 %
