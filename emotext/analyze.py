@@ -340,7 +340,10 @@ class Analyzer:
             else:
                 scored = [(sent, float(sentence_probs[k, j])) for k, sent in enumerate(job.sents)]
                 over = [s for s in scored if s[1] >= self._emotion_cut[j]]
-                spans = sorted(over or [max(scored, key=lambda s: s[1])], key=lambda s: -s[1])[:MAX_EVIDENCE]
+                # Scores equal to 1e-4 (repeated sentences; backends differ by float noise) rank by
+                # position, so the torch and ONNX backends point at the same sentences.
+                ranked = sorted(over or scored, key=lambda s: (-round(s[1], 4), s[0].start))
+                spans = ranked[: MAX_EVIDENCE if over else 1]
                 spans.sort(key=lambda s: s[0].start)
             for sent, score in spans:
                 text = job.original[sent.start : sent.end]
