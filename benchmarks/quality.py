@@ -126,11 +126,8 @@ def judged_clusters(source: str) -> list[str]:
     return [c for c in load_mapping(source).judges if c in CLUSTER_IDS]
 
 
-def score_block(
-    probs: np.ndarray, thresholds: dict[str, float], examples: list[Example], clusters: list[str] | None
-) -> dict[str, Any]:
+def score_block(preds: np.ndarray, examples: list[Example], clusters: list[str] | None) -> dict[str, Any]:
     targets, mask = stack(examples)
-    preds = apply_thresholds(probs, thresholds)
     if clusters is None:
         rep = report(targets, preds, mask)["all"]
         return {k: v for k, v in rep.items() if k != "labels"} | {
@@ -140,11 +137,7 @@ def score_block(
     return {"n": len(examples), "clusters": clusters, "macro_f1": macro_f1(targets, preds, mask, clusters)}
 
 
-def polarity_scores(probs: np.ndarray, polarity: np.ndarray) -> dict[str, float]:
-    return {"n": len(polarity)} | polarity_scores_of(nev_scores(probs[:, : len(EMOTION_IDS)]), polarity)
-
-
-def polarity_scores_of(nev: np.ndarray, polarity: np.ndarray) -> dict[str, float]:
+def polarity_scores(nev: np.ndarray, polarity: np.ndarray) -> dict[str, float]:
     from sklearn.metrics import roc_auc_score
 
     return {
@@ -192,6 +185,7 @@ def emotext_intervals(
     preds: dict[str, dict[str, np.ndarray]],
     nev: dict[str, np.ndarray],
     examples_of: dict[str, list[Example]],
+    clusters_of: dict[str, list[str] | None],
     polarity: dict[str, tuple[list[str], np.ndarray]],
     resamples: int,
     seed: int,
@@ -202,8 +196,7 @@ def emotext_intervals(
     margins: list[np.ndarray] = []
     for name, examples in examples_of.items():
         targets, mask = stack(examples)
-        clusters = None if name.startswith("corpus/") else judged_clusters(name.split("/")[0])
-        score = set_score(targets, mask, {system: p[name] for system, p in preds.items()}, clusters)
+        score = set_score(targets, mask, {system: p[name] for system, p in preds.items()}, clusters_of[name])
         draws = bootstrap_draws(score, len(examples), resamples, seed)
         margins += [draws["margin"]] if "margin" in draws else []
         out[name] = {metric: interval(d) for metric, d in draws.items()}
@@ -216,7 +209,7 @@ def emotext_intervals(
 
 
 def polarity_resample(nev: np.ndarray, polarity: np.ndarray, idx: np.ndarray) -> dict[str, float]:
-    return polarity_scores_of(nev[idx], polarity[idx])
+    return polarity_scores(nev[idx], polarity[idx])
 
 
 SYSTEMS = ("emotext", "tfidf", "e5-lr")
@@ -337,21 +330,21 @@ def main() -> None:
         "split": args.split,
         "systems": {},
     }
+    # Tags and NEV once per system and set: the point scores and the bootstrap intervals share them.
+    preds = {s: {name: apply_thresholds(probs[s][name], thresholds[s]) for name in examples_of} for s in probs}
+    nev = {s: {name: nev_scores(probs[s][name][:, : len(EMOTION_IDS)]) for name in polarity} for s in probs}
+    clusters_of = {n: None if n.startswith("corpus/") else judged_clusters(n.split("/")[0]) for n in examples_of}
     for system in probs:
         res: dict[str, Any] = {}
         for name, examples in examples_of.items():
-            clusters = None if name.startswith("corpus/") else judged_clusters(name.split("/")[0])
-            res[name] = score_block(probs[system][name], thresholds[system], examples, clusters)
+            res[name] = score_block(preds[system][name], examples, clusters_of[name])
         for name, (_, pol) in polarity.items():
-            res[name] = polarity_scores(probs[system][name], pol)
+            res[name] = {"n": len(pol)} | polarity_scores(nev[system][name], pol)
         results["systems"][system] = res
     if "emotext" in probs:
-        preds = {
-            system: {name: apply_thresholds(probs[system][name], thresholds[system]) for name in examples_of}
-            for system in probs
-        }
-        nev = {name: nev_scores(probs["emotext"][name][:, : len(EMOTION_IDS)]) for name in polarity}
-        results["intervals_95"] = emotext_intervals(preds, nev, examples_of, polarity, args.resamples, args.seed)
+        results["intervals_95"] = emotext_intervals(
+            preds, nev["emotext"], examples_of, clusters_of, polarity, args.resamples, args.seed
+        )
         results["resamples"] = args.resamples
     results["wall_time_s"] = round(time.perf_counter() - t0, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -49,7 +49,13 @@ def test_bootstrap_intervals_hold_the_point_margin_and_a_perfect_system_has_none
     polarity = np.where(rng.random(200) < 0.5, 1, -1)
     nev = {"multiemo/test/pl": polarity * 0.5 + rng.normal(0, 0.5, 200)}
     out = emotext_intervals(
-        preds, nev, {"goemotions/test/en": examples}, {"multiemo/test/pl": ([], polarity)}, resamples=200, seed=1
+        preds,
+        nev,
+        {"goemotions/test/en": examples},
+        {"goemotions/test/en": ["destroying", "advocacy"]},
+        {"multiemo/test/pl": ([], polarity)},
+        resamples=200,
+        seed=1,
     )
     point = set_score(targets, mask, {s: p["goemotions/test/en"] for s, p in preds.items()}, ["destroying", "advocacy"])
     margin = point(np.arange(200))["margin"]
