@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.machine import machine
 from benchmarks.texts import realistic_texts
 
 
@@ -77,7 +78,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/batch.json"))
     args = parser.parse_args()
-    results: dict[str, object] = {"rows": args.rows, "cpus": os.cpu_count()}
+    results: dict[str, object] = {"rows": args.rows, "cpus": os.cpu_count(), "machine": machine()}
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "export.csv"
         make_export(source, args.rows)

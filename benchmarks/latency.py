@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.machine import machine
 from benchmarks.texts import realistic_texts
 
 COLD_SNIPPET = """
@@ -82,7 +83,7 @@ def main() -> None:
         "single_text_p95_ms": percentile(times, 0.95),
         "single_text_max_ms": max(times),
         **cold,
-        "machine": {"cpus": __import__("os").cpu_count(), "torch": torch.__version__},
+        "machine": machine(),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -40,6 +40,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.machine import machine  # noqa: E402
 from benchmarks.texts import realistic_texts  # noqa: E402
 
 THREADS = 2
@@ -197,7 +198,10 @@ def render_table(results: dict[str, Any]) -> str:
             f"{r['label_decisions_agree']:.2%} | {r['gflops_per_s']:.0f} ({r['share_of_matmul_peak']:.0%}) | "
             f"{r['cluster_macro_f1']:.3f} / {r['emotion_macro_f1']:.3f} |"
         )
-    lines.append(f"\nfp32 matrix-multiply peak measured in the same run: {results['matmul_peak_gflops']:.0f} GFLOP/s.")
+    cpu = results.get("machine", {})
+    on = f" on {cpu['cpu']} ({', '.join(cpu['vector_flags'])})" if cpu else ""
+    peak = results["matmul_peak_gflops"]
+    lines.append(f"\nfp32 matrix-multiply peak measured in the same run{on}: {peak:.0f} GFLOP/s.")
     return "\n".join(lines)
 
 
@@ -242,6 +246,7 @@ def main() -> None:
         "corpus_test_texts": len(corpus),
         "threads": THREADS,
         "cpus": os.cpu_count(),
+        "machine": machine(),
         "matmul_peak_gflops": peak,
         "variants": {},
     }
