@@ -19,7 +19,7 @@ GFLOP/s (useful encoder FLOPs, padding excluded) against this machine's fp32 mat
 peak measured in the same run, and cluster / emotion macro-F1 on our corpus test split.
 
     python benchmarks/speed.py [--n 2000] [--single 200] [--variants naive torch onnx onnx-int8]
-                               [--out benchmarks/results/speed.json] [--table]
+                               [--batch-tokens N] [--out benchmarks/results/speed.json] [--table]
 """
 
 from __future__ import annotations
@@ -211,6 +211,7 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=200, help="texts timed one at a time")
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
     parser.add_argument("--model", type=Path, default=None, help="model directory (default: the shipped model)")
+    parser.add_argument("--batch-tokens", type=int, default=None, help="padded tokens per batch, emotext's backends")
     parser.add_argument("--corpus", type=Path, default=ROOT / "training" / "data")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/speed.json"))
     parser.add_argument("--table", action="store_true", help="print the markdown table of --out and exit")
@@ -235,6 +236,10 @@ def main() -> None:
     corpus = from_corpus(read_corpus(args.corpus), "test")
     thresholds = read_config(model_dir).thresholds
     from emotext.onnx_backend import ensure_onnx
+    from emotext.predict import max_batch_tokens
+
+    if args.batch_tokens is not None:
+        os.environ["EMOTEXT_BATCH_TOKENS"] = str(args.batch_tokens)  # inherited by the workers
 
     for variant in args.variants:  # exports are built here, so a worker's time and RSS are inference only
         if variant.startswith("onnx"):
@@ -247,6 +252,7 @@ def main() -> None:
         "threads": THREADS,
         "cpus": os.cpu_count(),
         "machine": machine(),
+        "batch_tokens": max_batch_tokens(),
         "matmul_peak_gflops": peak,
         "variants": {},
     }

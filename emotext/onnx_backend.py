@@ -6,7 +6,7 @@ with the same scores. The export needs torch (once per model and machine, about 
 afterwards a process needs only onnxruntime, tokenizers and numpy.
 
 The default graph stays fp32. A dynamically quantised int8 variant (``int8=True``, backend
-``"onnx-int8"``) is 1.4x faster still, but this fine-tuned model's activations do not survive
+``"onnx-int8"``) is 1.4-1.6x faster still, but this fine-tuned model's activations do not survive
 per-tensor 8-bit quantisation: about one text in six gets different cluster tags
 (``benchmarks/speed.py``), so it is opt-in only.
 

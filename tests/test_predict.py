@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 
-from emotext.predict import Window, max_over_windows, padded_batches
+from emotext.predict import MAX_BATCH_TOKENS, Window, max_over_windows, padded_batches
 
 SPECIAL = (0, 2, 1)
 
@@ -38,6 +39,19 @@ def test_a_window_longer_than_the_budget_still_gets_its_own_batch():
     chunks = [chunk for chunk, _, _ in padded_batches(windows, SPECIAL, max_tokens=256)]
     assert sorted(i for c in chunks for i in c) == [0, 1, 2]
     assert all(len(c) == 1 for c in chunks if 0 in c or 2 in c)
+
+
+def test_the_token_budget_comes_from_the_environment_when_set(monkeypatch):
+    windows = windows_of_lengths([30] * 40)  # 32 tokens each with <s> and </s>
+    monkeypatch.delenv("EMOTEXT_BATCH_TOKENS", raising=False)
+    default = [len(c) for c, _, _ in padded_batches(windows, SPECIAL)]
+    assert max(default) == min(32, MAX_BATCH_TOKENS // 32)
+    monkeypatch.setenv("EMOTEXT_BATCH_TOKENS", "128")
+    assert [len(c) for c, _, _ in padded_batches(windows, SPECIAL)] == [4] * 10
+    for bad in ("0", "-5", "lots"):
+        monkeypatch.setenv("EMOTEXT_BATCH_TOKENS", bad)
+        with pytest.raises(ValueError, match="EMOTEXT_BATCH_TOKENS"):
+            list(padded_batches(windows, SPECIAL))
 
 
 def test_max_over_windows_takes_each_texts_maximum():
