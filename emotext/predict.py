@@ -74,8 +74,8 @@ MAX_BATCH_TOKENS = 1024
 malloc's mmap threshold, so every pass maps fresh pages and faults them in again (ONNX Runtime's
 memory arena, which would keep them, is off to save memory): on a 2-core AMD EPYC, 768 to 1,536
 tokens ran 15-25 % faster than 4,096 for both backends, with less peak memory. Long windows come
-in batches of three or four. ``EMOTEXT_BATCH_TOKENS`` overrides it: the best budget depends on the
-CPU (on an earlier machine 4,096 was as fast)."""
+in batches of three or four. ``EMOTEXT_BATCH_TOKENS`` overrides it, since the best budget depends
+on the CPU (``benchmarks/speed.py --batch-tokens N`` measures one)."""
 
 
 def max_batch_tokens() -> int:
