@@ -103,7 +103,8 @@ def padded_batches(
     batch holds at most ``batch_size`` windows and ``max_tokens`` padded tokens (default
     ``max_batch_tokens()``); a window wider than that goes alone.
     """
-    max_tokens = max_tokens or max_batch_tokens()
+    if max_tokens is None:
+        max_tokens = max_batch_tokens()
     cls_id, sep_id, pad_id = special_ids
     order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))
     chunks: list[list[int]] = []
